@@ -1,0 +1,69 @@
+/*
+ * api: the HTTP resources. Each file parses and validates its input field by field, asks the
+ * policy, calls the domain and the store, and answers JSON. This header has the route table and
+ * the few helpers every resource shares.
+ */
+#ifndef LIAISON_API_API_H
+#define LIAISON_API_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "http/http.h"
+#include "store/accounts.h"
+#include "store/audit.h"
+
+/* Every route of the server, ending with a NULL method. */
+extern const http_route_t api_routes[];
+
+/* Input fields of one JSON body. The first problem is answered (422 naming the field) and
+ * later calls do nothing, so a handler reads all its fields and then checks failed once. */
+typedef struct {
+    http_req_t *r;
+    json_t *body;
+    bool failed;
+} api_input_t;
+
+/* Text of min..max characters (as a person counts them); NULL when absent and not required. */
+const char *api_text(api_input_t *in, const char *field, size_t min_chars, size_t max_chars, bool required);
+/* -1 when absent, else 0 or 1. */
+int api_bool(api_input_t *in, const char *field);
+/* 0 when absent, else a positive whole number. */
+int64_t api_id(api_input_t *in, const char *field);
+/* Answers 422 for field with message (for rules beyond the type: "no such region"). */
+void api_invalid(api_input_t *in, const char *field, const char *message);
+
+/* A positive whole number from a route parameter, or 0 after answering 404. */
+int64_t api_param_id(http_req_t *r, int i);
+/* A query number in [min, max], dflt when absent; -1 after answering 400. */
+long api_query_long(http_req_t *r, const char *name, long dflt, long min, long max);
+
+/* Who acts, copied out of the request so a writer job may use it on its own thread. */
+typedef struct {
+    int64_t actor_id;
+    char actor[64];
+    char ip[48];
+} api_who_t;
+
+void api_who(http_req_t *r, api_who_t *who);
+int api_audit(store_t *db, const api_who_t *who, const char *action, const char *entity, int64_t entity_id,
+              const char *region, const char *detail);
+
+/* The public view of an account. */
+json_t *api_user_json(const store_user_t *u);
+
+/* Handlers, by resource. */
+int api_healthz(http_req_t *r);
+int api_metrics(http_req_t *r);
+int api_meta(http_req_t *r);
+int api_session_get(http_req_t *r);
+int api_session_create(http_req_t *r);
+int api_session_delete(http_req_t *r);
+int api_password_change(http_req_t *r);
+int api_users_list(http_req_t *r);
+int api_users_create(http_req_t *r);
+int api_users_get(http_req_t *r);
+int api_users_update(http_req_t *r);
+int api_audit_list(http_req_t *r);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * policy: the table is the whole access policy of Liaison. To read who may do what, read the
+ * rows below; the functions only evaluate them.
+ */
+#include "auth/policy.h"
+
+#include <string.h>
+
+#define ANY_ROLE(action, rule)                                                                     \
+    {action, ROLE_ADMIN, rule}, {action, ROLE_STAFF, rule}, {action, ROLE_DEPUTY, rule},           \
+        {action, ROLE_UNIT, rule}, {action, ROLE_MEMBER, rule}
+
+static const policy_row_t rows[] = {
+    /* operations and the public */
+    {"health.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"metrics.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"meta.read", ROLE_PUBLIC, RULE_ANYONE},
+    /* sessions and one's own account */
+    {"session.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"session.create", ROLE_PUBLIC, RULE_ANYONE},
+    ANY_ROLE("session.delete", RULE_SIGNED_IN),
+    ANY_ROLE("password.change", RULE_SELF),
+    /* accounts: the deputy-affairs office, inside its region subtree */
+    {"user.list", ROLE_ADMIN, RULE_REGION},
+    {"user.read", ROLE_ADMIN, RULE_REGION},
+    ANY_ROLE("user.read", RULE_SELF),
+    {"user.create", ROLE_ADMIN, RULE_REGION},
+    {"user.update", ROLE_ADMIN, RULE_REGION},
+    {"audit.list", ROLE_ADMIN, RULE_REGION},
+    {NULL, ROLE_PUBLIC, RULE_ANYONE},
+};
+
+static const char *const names[ROLE_COUNT] = {"public", "admin", "staff", "deputy", "unit", "member"};
+
+const char *role_name(role_t role)
+{
+    return role < ROLE_COUNT ? names[role] : "public";
+}
+
+role_t role_from_name(const char *name)
+{
+    for (int r = ROLE_ADMIN; r < ROLE_COUNT; r++)
+        if (strcmp(names[r], name) == 0)
+            return (role_t)r;
+    return ROLE_PUBLIC;
+}
+
+static bool row_applies(const policy_row_t *row, const actor_t *actor, const char *action)
+{
+    if (strcmp(row->action, action) != 0)
+        return false;
+    return row->role == ROLE_PUBLIC || (actor && row->role == actor->role);
+}
+
+policy_decision_t policy_permits(const actor_t *actor, const char *action)
+{
+    for (const policy_row_t *row = rows; row->action; row++)
+        if (row_applies(row, actor, action))
+            return POLICY_ALLOW;
+    return actor ? POLICY_FORBIDDEN : POLICY_UNAUTHENTICATED;
+}
+
+static bool rule_holds(scope_rule_t rule, const actor_t *actor, const policy_target_t *t)
+{
+    switch (rule) {
+    case RULE_ANYONE: return true;
+    case RULE_SIGNED_IN: return actor != NULL;
+    case RULE_SELF: return actor && t->user_id && t->user_id == actor->user_id;
+    case RULE_REGION: return actor && t->region && region_in_scope(actor->region, t->region);
+    case RULE_UNIT: return actor && actor->unit_id && t->unit_id == actor->unit_id;
+    case RULE_DEPUTY: return actor && actor->deputy_id && t->deputy_id == actor->deputy_id;
+    }
+    return false;
+}
+
+policy_decision_t policy_check(const actor_t *actor, const char *action, const policy_target_t *target)
+{
+    policy_decision_t d = policy_permits(actor, action);
+    if (d != POLICY_ALLOW)
+        return d;
+    for (const policy_row_t *row = rows; row->action; row++)
+        if (row_applies(row, actor, action) && rule_holds(row->rule, actor, target))
+            return POLICY_ALLOW;
+    return POLICY_OUT_OF_SCOPE;
+}
+
+bool policy_has_action(const char *action)
+{
+    for (const policy_row_t *row = rows; row->action; row++)
+        if (strcmp(row->action, action) == 0)
+            return true;
+    return false;
+}
+
+const policy_row_t *policy_rows(void)
+{
+    return rows;
+}

@@ -1,0 +1,40 @@
+/* serve: checks the settings and the schema, then runs the server until SIGTERM. */
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "api/api.h"
+#include "cli/cli.h"
+#include "core/log.h"
+#include "store/migrations.h"
+
+int cli_serve(int argc, char **argv)
+{
+    cli_flag_t flags[] = {
+        {"check-config", NULL, "validate the settings and the database, then exit", NULL},
+        {NULL, NULL, NULL, NULL},
+    };
+    cli_spec_t spec = {"serve", "serve [options]", "Serves the JSON API and the web front end.", flags, true, 0};
+    cli_args_t args;
+    int status;
+    if (cli_parse(&spec, argc, argv, &args, &status) != CLI_OK)
+        return status;
+    char err[512];
+    if (config_validate(&args.cfg, err, sizeof(err)) != 0) {
+        cli_error(&spec, "%s", err);
+        return CLI_USAGE;
+    }
+    struct stat st;
+    if (stat(args.cfg.web_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_error(&spec, "web-dir %s is not a directory", args.cfg.web_dir);
+        return CLI_USAGE;
+    }
+    store_t *db;
+    if (cli_open_db(&spec, &args.cfg, &db) != CLI_OK)
+        return CLI_FAIL;
+    store_close(db);
+    if (flags[0].value) {
+        printf("configuration is valid: %s, database %s\n", args.cfg.listen, args.cfg.db);
+        return CLI_OK;
+    }
+    return http_server_run(&args.cfg, api_routes);
+}

@@ -1,0 +1,218 @@
+/*
+ * config: every option is a row of one table (name, environment variable, kind, where it lives
+ * in config_t, bounds). Flags, environment and file all go through config_set, so they cannot
+ * drift apart.
+ */
+#include "core/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum kind { TEXT, BOOL, INT, LONG };
+
+typedef struct {
+    config_option_t opt;
+    enum kind kind;
+    size_t offset;
+    size_t size;   /* TEXT: capacity */
+    long min, max; /* INT/LONG */
+} row_t;
+
+#define T(n, e, field, h) {{n, e, h}, TEXT, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0}
+#define B(n, e, field, h) {{n, e, h}, BOOL, offsetof(config_t, field), 0, 0, 0}
+#define I(n, e, field, lo, hi, h) {{n, e, h}, INT, offsetof(config_t, field), 0, lo, hi}
+#define L(n, e, field, lo, hi, h) {{n, e, h}, LONG, offsetof(config_t, field), 0, lo, hi}
+
+static const row_t rows[] = {
+    T("db", "LIAISON_DB", db, "database file"),
+    T("listen", "LIAISON_LISTEN", listen, "host:port to serve on"),
+    T("data-dir", "LIAISON_DATA_DIR", data_dir, "directory for uploads and keys"),
+    T("web-dir", "LIAISON_WEB_DIR", web_dir, "directory of the web front end"),
+    T("tls-cert", "LIAISON_TLS_CERT", tls_cert, "PEM certificate; serves HTTPS with --tls-key"),
+    T("tls-key", "LIAISON_TLS_KEY", tls_key, "PEM private key"),
+    B("http2", "LIAISON_HTTP2", http2, "serve HTTP/2 (see docs/OPERATIONS.md)"),
+    B("rate-limits", "LIAISON_RATE_LIMITS", rate_limits, "rate limits on login and public forms"),
+    I("threads", "LIAISON_THREADS", threads, 0, 256, "event loops (0: one per core)"),
+    L("max-body", "LIAISON_MAX_BODY", max_body, 1024, 1L << 30, "largest request body in bytes"),
+    I("max-conns", "LIAISON_MAX_CONNS", max_conns, 1, 1000000, "connections in total"),
+    I("max-conns-per-ip", "LIAISON_MAX_CONNS_PER_IP", max_conns_per_ip, 1, 1000000, "connections per client IP"),
+    I("req-timeout-ms", "LIAISON_REQ_TIMEOUT_MS", req_timeout_ms, 100, 3600000, "time allowed to send a request"),
+    I("idle-timeout-ms", "LIAISON_IDLE_TIMEOUT_MS", idle_timeout_ms, 100, 3600000, "keep-alive idle time"),
+    I("session-idle-s", "LIAISON_SESSION_IDLE_S", session_idle_s, 60, 86400 * 30, "session idle expiry"),
+    I("session-max-s", "LIAISON_SESSION_MAX_S", session_max_s, 60, 86400 * 90, "session absolute expiry"),
+    I("login-max-failures", "LIAISON_LOGIN_MAX_FAILURES", login_max_failures, 1, 1000, "failed logins before 429"),
+    I("login-window-s", "LIAISON_LOGIN_WINDOW_S", login_window_s, 1, 86400, "window for failed logins"),
+    I("form-per-minute", "LIAISON_FORM_PER_MINUTE", form_per_minute, 1, 100000, "public form posts per IP a minute"),
+    I("commit-batch", "LIAISON_COMMIT_BATCH", commit_batch, 1, 100000, "most writes in one group commit"),
+    B("access-log", "LIAISON_ACCESS_LOG", access_log, "one JSON line per request on stdout"),
+};
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+void config_defaults(config_t *c)
+{
+    memset(c, 0, sizeof(*c));
+    snprintf(c->db, sizeof(c->db), "liaison.db");
+    snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+    snprintf(c->data_dir, sizeof(c->data_dir), ".");
+    snprintf(c->web_dir, sizeof(c->web_dir), "web");
+    c->rate_limits = true;
+    c->max_body = 1L << 20;
+    c->max_conns = 10000;
+    c->max_conns_per_ip = 256;
+    c->req_timeout_ms = 10000;
+    c->idle_timeout_ms = 30000;
+    c->session_idle_s = 2 * 3600;
+    c->session_max_s = 12 * 3600;
+    c->login_max_failures = 5;
+    c->login_window_s = 900;
+    c->form_per_minute = 10;
+    c->commit_batch = 1000;
+    c->access_log = true;
+}
+
+static const row_t *find(const char *name)
+{
+    for (size_t i = 0; i < NROWS; i++)
+        if (strcmp(rows[i].opt.name, name) == 0)
+            return &rows[i];
+    return NULL;
+}
+
+bool config_is_option(const char *name)
+{
+    return find(name) != NULL;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+    if (!strcasecmp(v, "on") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1"))
+        *out = true;
+    else if (!strcasecmp(v, "off") || !strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0"))
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+int config_set(config_t *c, const char *name, const char *value, char *err, size_t errlen)
+{
+    const row_t *r = find(name);
+    if (r == NULL) {
+        snprintf(err, errlen, "unknown option '%s'", name);
+        return -1;
+    }
+    char *field = (char *)c + r->offset;
+    switch (r->kind) {
+    case TEXT:
+        if (strlen(value) >= r->size) {
+            snprintf(err, errlen, "%s: value is too long", name);
+            return -1;
+        }
+        memcpy(field, value, strlen(value) + 1);
+        return 0;
+    case BOOL:
+        if (parse_bool(value, (bool *)field) != 0) {
+            snprintf(err, errlen, "%s: expected on or off, got '%s'", name, value);
+            return -1;
+        }
+        return 0;
+    case INT:
+    case LONG: {
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno || end == value || *end || v < r->min || v > r->max) {
+            snprintf(err, errlen, "%s: expected a whole number from %ld to %ld, got '%s'", name, r->min,
+                     r->max, value);
+            return -1;
+        }
+        if (r->kind == INT)
+            *(int *)field = (int)v;
+        else
+            *(long *)field = v;
+        return 0;
+    }
+    }
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+int config_load_file(config_t *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[2048], sub[256];
+    int lineno = 0, rc = 0;
+    while (rc == 0 && fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *s = trim(line);
+        if (*s == '\0' || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (eq == NULL) {
+            snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        if (config_set(c, trim(s), trim(eq + 1), sub, sizeof(sub)) != 0) {
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, sub);
+            rc = -1;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int config_load_env(config_t *c, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < NROWS; i++) {
+        const char *v = rows[i].opt.env ? getenv(rows[i].opt.env) : NULL;
+        if (v && config_set(c, rows[i].opt.name, v, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int config_validate(const config_t *c, char *err, size_t errlen)
+{
+    if (!!c->tls_cert[0] != !!c->tls_key[0]) {
+        snprintf(err, errlen, "tls-cert and tls-key go together");
+        return -1;
+    }
+    const char *colon = strrchr(c->listen, ':');
+    char *end;
+    long port = colon ? strtol(colon + 1, &end, 10) : -1;
+    if (colon == NULL || colon == c->listen || *end || port < 0 || port > 65535) {
+        snprintf(err, errlen, "listen: expected host:port, got '%s'", c->listen);
+        return -1;
+    }
+    if (c->session_idle_s > c->session_max_s) {
+        snprintf(err, errlen, "session-idle-s must not exceed session-max-s");
+        return -1;
+    }
+    return 0;
+}
+
+const config_option_t *config_options(void)
+{
+    static config_option_t list[NROWS + 1];
+    for (size_t i = 0; i < NROWS; i++)
+        list[i] = rows[i].opt;
+    return list;
+}

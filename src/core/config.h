@@ -1,0 +1,55 @@
+/*
+ * config: the server's settings, read once at start and read-only afterwards.
+ *
+ * One table of options drives every source, so a setting has one name everywhere:
+ *   defaults < config file (`key = value` lines) < environment (LIAISON_*) < command-line flags.
+ * Functions return 0 on success or -1 with a one-line message in err (caller-provided).
+ */
+#ifndef LIAISON_CORE_CONFIG_H
+#define LIAISON_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    char db[512];            /* SQLite database file */
+    char listen[128];        /* host:port */
+    char data_dir[512];      /* uploads and keys */
+    char web_dir[512];       /* static front end */
+    char tls_cert[512];      /* PEM certificate; TLS is served when cert and key are set */
+    char tls_key[512];
+    bool http2;              /* off by default: h2o 2.2.5 predates the rapid-reset fix */
+    bool rate_limits;        /* LIAISON_RATE_LIMITS=off disables them, for benchmarks */
+    int threads;             /* event loops; 0 = one per core */
+    long max_body;           /* bytes of a request body */
+    int max_conns;           /* connections in total */
+    int max_conns_per_ip;
+    int req_timeout_ms;      /* time to read a whole request */
+    int idle_timeout_ms;     /* keep-alive idle time */
+    int session_idle_s;      /* a session ends after this long unused */
+    int session_max_s;       /* and after this long in any case */
+    int login_max_failures;  /* failed logins per IP or username within the window */
+    int login_window_s;
+    int form_per_minute;     /* public form submissions per IP per minute */
+    int commit_batch;        /* most writes in one group commit */
+    bool access_log;
+} config_t;
+
+typedef struct {
+    const char *name;        /* flag --name and file key `name` */
+    const char *env;         /* environment variable, or NULL */
+    const char *help;
+} config_option_t;
+
+void config_defaults(config_t *c);
+/* Applies one option by name; value is text as given by any source. */
+int config_set(config_t *c, const char *name, const char *value, char *err, size_t errlen);
+int config_load_file(config_t *c, const char *path, char *err, size_t errlen);
+int config_load_env(config_t *c, char *err, size_t errlen);
+/* Checks values that can only be judged together (e.g. a TLS key without a certificate). */
+int config_validate(const config_t *c, char *err, size_t errlen);
+/* NULL-terminated table of every option, for --help. */
+const config_option_t *config_options(void);
+bool config_is_option(const char *name);
+
+#endif

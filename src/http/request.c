@@ -1,0 +1,333 @@
+/*
+ * request: the path every request takes before and after its handler.
+ *
+ * on_req runs first for every path: static files fall through to h2o's file handler (which
+ * gives ETag, 304 and content types); API paths are matched, checked (path, session, the
+ * policy's role question, CSRF) and handed to their handler. The logger runs when h2o disposes of
+ * any request, static or not, and feeds the metrics and the access log from there, so both see
+ * exactly what was answered.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "auth/token.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/utf8.h"
+#include "http/router.h"
+#include "http/server_internal.h"
+#include "store/accounts.h"
+
+/* ---- accessors ---- */
+
+const config_t *http_config(http_req_t *r) { return r->loop->server->cfg; }
+store_t *http_reader(http_req_t *r) { return r->loop->reader; }
+worker_t *http_worker(http_req_t *r) { return r->loop->server->worker; }
+struct ratelimit *http_ratelimit(http_req_t *r) { return r->loop->server->ratelimit; }
+
+const char *http_param(http_req_t *r, int i)
+{
+    if (i < 0 || i >= r->nparams)
+        return NULL;
+    return h2o_strdup(&r->h->pool, r->params[i].base, r->params[i].len).base;
+}
+
+const char *http_header(http_req_t *r, const char *name)
+{
+    ssize_t i = h2o_find_header_by_str(&r->h->headers, name, strlen(name), -1);
+    if (i < 0)
+        return NULL;
+    h2o_iovec_t v = r->h->headers.entries[i].value;
+    return h2o_strdup(&r->h->pool, v.base, v.len).base;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes %xx and '+' into a pool string; NULL for a malformed escape. */
+static const char *url_decode(h2o_mem_pool_t *pool, const char *s, size_t n)
+{
+    char *out = h2o_mem_alloc_pool(pool, n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int hi = i + 2 < n ? hexval(s[i + 1]) : -1, lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0)
+                return NULL;
+            *o++ = (char)(hi * 16 + lo);
+            i += 2;
+            continue;
+        }
+        *o++ = s[i] == '+' ? ' ' : s[i];
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *http_query(http_req_t *r, const char *name)
+{
+    h2o_req_t *h = r->h;
+    if (h->query_at == SIZE_MAX)
+        return NULL;
+    const char *q = h->path.base + h->query_at + 1, *end = h->path.base + h->path.len;
+    size_t nlen = strlen(name);
+    while (q < end) {
+        const char *amp = memchr(q, '&', (size_t)(end - q));
+        const char *pe = amp ? amp : end;
+        const char *eq = memchr(q, '=', (size_t)(pe - q));
+        const char *ke = eq ? eq : pe;
+        if ((size_t)(ke - q) == nlen && memcmp(q, name, nlen) == 0) {
+            const char *v = eq ? url_decode(&h->pool, eq + 1, (size_t)(pe - eq - 1)) : "";
+            return v && utf8_valid(v, strlen(v)) ? v : NULL;
+        }
+        q = pe + 1;
+    }
+    return NULL;
+}
+
+/* ---- replies ---- */
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return status < 400 ? "OK" : "Internal Server Error";
+    }
+}
+
+void http_add_header(http_req_t *r, const char *name, const char *value)
+{
+    /* h2o keeps the pointers it is given: copy both into the request's pool */
+    h2o_iovec_t n = h2o_strdup(&r->h->pool, name, SIZE_MAX), v = h2o_strdup(&r->h->pool, value, SIZE_MAX);
+    h2o_add_header_by_str(&r->h->pool, &r->h->res.headers, n.base, n.len, 0, NULL, v.base, v.len);
+}
+
+void http_reply_text(http_req_t *r, int status, const char *content_type, const char *body, size_t len)
+{
+    r->h->res.status = status;
+    r->h->res.reason = reason(status);
+    r->h->res.content_length = len;
+    h2o_add_header(&r->h->pool, &r->h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
+    h2o_add_header(&r->h->pool, &r->h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+    h2o_send_inline(r->h, body, len);
+}
+
+void http_reply_json(http_req_t *r, int status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (text == NULL) {
+        http_reply_internal(r, "cannot serialize a response");
+        return;
+    }
+    http_reply_text(r, status, "application/json; charset=utf-8", text, strlen(text));
+    free(text);
+}
+
+void http_reply_empty(http_req_t *r, int status)
+{
+    r->h->res.status = status;
+    r->h->res.reason = reason(status);
+    r->h->res.content_length = 0;
+    h2o_add_header(&r->h->pool, &r->h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+    h2o_send_inline(r->h, "", 0);
+}
+
+void http_reply_error(http_req_t *r, int status, const char *code, const char *message, const char *field)
+{
+    json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
+    if (field)
+        json_object_set_new(err, "field", json_string(field));
+    http_reply_json(r, status, json_pack("{s:o}", "error", err));
+}
+
+void http_reply_internal(http_req_t *r, const char *what)
+{
+    log_error("%s %.*s: %s", r->route ? r->route->action : "-", (int)r->h->path.len, r->h->path.base, what);
+    http_reply_error(r, 500, "internal", "the server could not complete the request", NULL);
+}
+
+bool http_authorize(http_req_t *r, const policy_target_t *target, bool hide)
+{
+    policy_decision_t d = policy_check(http_actor(r), r->route->action, target);
+    switch (d) {
+    case POLICY_ALLOW: return true;
+    case POLICY_UNAUTHENTICATED: http_reply_error(r, 401, "unauthenticated", "sign in first", NULL); break;
+    case POLICY_FORBIDDEN: http_reply_error(r, 403, "forbidden", "your role may not do this", NULL); break;
+    case POLICY_OUT_OF_SCOPE:
+        if (hide)
+            http_reply_error(r, 404, "not_found", "no such record", NULL);
+        else
+            http_reply_error(r, 403, "out_of_scope", "this is outside your scope", NULL);
+        break;
+    }
+    return false;
+}
+
+/* ---- bodies ---- */
+
+json_t *http_json_body(http_req_t *r)
+{
+    h2o_req_t *h = r->h;
+    if ((long)h->entity.len > http_config(r)->max_body) {
+        http_reply_error(r, 413, "too_large", "the request body is too large", NULL);
+        return NULL;
+    }
+    const char *ct = http_header(r, "content-type");
+    if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
+        http_reply_error(r, 415, "unsupported_media_type", "send the body as application/json", NULL);
+        return NULL;
+    }
+    if (!utf8_valid(h->entity.base ? h->entity.base : "", h->entity.len)) {
+        http_reply_error(r, 400, "invalid_utf8", "the body is not valid UTF-8 text (or holds a NUL byte)", NULL);
+        return NULL;
+    }
+    json_error_t e;
+    json_t *body = json_loadb(h->entity.base ? h->entity.base : "", h->entity.len, JSON_REJECT_DUPLICATES, &e);
+    if (body == NULL) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "malformed JSON at line %d column %d: %s", e.line, e.column, e.text);
+        http_reply_error(r, 400, "malformed_json", msg, NULL);
+        return NULL;
+    }
+    if (!json_is_object(body)) {
+        json_decref(body);
+        http_reply_error(r, 400, "malformed_json", "the body must be a JSON object", NULL);
+        return NULL;
+    }
+    return body;
+}
+
+/* ---- answers from other threads ---- */
+
+static void guard_dispose(void *p)
+{
+    http_pending_t **guard = p;
+    if (*guard)
+        (*guard)->req = NULL;
+}
+
+static void park(http_req_t *r, http_pending_t *p, void (*deliver)(http_pending_t *))
+{
+    p->loop = r->loop;
+    p->req = r;
+    p->deliver = deliver;
+    p->guard = h2o_mem_alloc_shared(&r->h->pool, sizeof(*p->guard), guard_dispose);
+    *p->guard = p;
+}
+
+void http_on_replies(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    while (!h2o_linklist_is_empty(messages)) {
+        http_pending_t *p = H2O_STRUCT_FROM_MEMBER(http_pending_t, msg.link, messages->next);
+        h2o_linklist_unlink(&p->msg.link);
+        if (p->req)
+            *p->guard = NULL;
+        p->deliver(p);
+    }
+}
+
+static void post_back(http_pending_t *p)
+{
+    h2o_multithread_send_message(&p->loop->replies, &p->msg);
+}
+
+static int write_run(writer_job_t *job, store_t *db)
+{
+    http_write_t *w = H2O_STRUCT_FROM_MEMBER(http_write_t, job, job);
+    return w->run(w, db);
+}
+
+static void write_complete(writer_job_t *job)
+{
+    http_write_t *w = H2O_STRUCT_FROM_MEMBER(http_write_t, job, job);
+    post_back(&w->pending);
+}
+
+static void write_deliver(http_pending_t *p)
+{
+    http_write_t *w = H2O_STRUCT_FROM_MEMBER(http_write_t, pending, p);
+    w->respond(w, p->req, w->job.status);
+    free(w);
+}
+
+void *http_write_new(http_req_t *r, size_t size)
+{
+    (void)r;
+    void *p = calloc(1, size);
+    if (p == NULL)
+        abort();
+    return p;
+}
+
+void http_write(http_req_t *r, http_write_t *w)
+{
+    park(r, &w->pending, write_deliver);
+    w->job.run = write_run;
+    w->job.complete = write_complete;
+    writer_submit(r->loop->server->writer, &w->job);
+}
+
+void http_write_detached(http_req_t *r, http_write_t *w)
+{
+    w->pending.loop = r->loop;
+    w->pending.req = NULL;
+    w->pending.deliver = write_deliver;
+    w->job.run = write_run;
+    w->job.complete = write_complete;
+    writer_submit(r->loop->server->writer, &w->job);
+}
+
+static void task_run(worker_job_t *job)
+{
+    http_task_t *t = H2O_STRUCT_FROM_MEMBER(http_task_t, job, job);
+    if (!job->cancelled)
+        t->run(t);
+}
+
+static void task_complete(worker_job_t *job)
+{
+    http_task_t *t = H2O_STRUCT_FROM_MEMBER(http_task_t, job, job);
+    post_back(&t->pending);
+}
+
+static void task_deliver(http_pending_t *p)
+{
+    http_task_t *t = H2O_STRUCT_FROM_MEMBER(http_task_t, pending, p);
+    t->respond(t, p->req);
+    free(t);
+}
+
+void *http_task_new(http_req_t *r, size_t size)
+{
+    return http_write_new(r, size);
+}
+
+void http_task(http_req_t *r, http_task_t *t)
+{
+    park(r, &t->pending, task_deliver);
+    t->job.run = task_run;
+    t->job.complete = task_complete;
+    worker_submit(r->loop->server->worker, &t->job);
+}

@@ -1,0 +1,59 @@
+/*
+ * server_internal: what server.c and request.c share: the server and loop structures. Nothing
+ * outside src/http/ includes this.
+ */
+#ifndef LIAISON_HTTP_SERVER_INTERNAL_H
+#define LIAISON_HTTP_SERVER_INTERNAL_H
+
+#include <openssl/ssl.h>
+#include <netdb.h>
+#include <stdatomic.h>
+
+#include "auth/ratelimit.h"
+#include "http/http.h"
+#include "http/metrics.h"
+
+typedef struct ip_count ip_count_t;
+
+struct http_server {
+    const config_t *cfg;
+    const http_route_t *routes;
+    writer_t *writer;
+    worker_t *worker;
+    ratelimit_t *ratelimit;
+    metrics_t *metrics;
+    h2o_globalconf_t globalconf;
+    SSL_CTX *ssl_ctx;
+    int listen_fd;
+    atomic_int conns;
+    atomic_int stopping;
+    pthread_mutex_t ip_lock; /* guards ip_table */
+    ip_count_t *ip_table[1024];
+    int nloops;
+    http_loop_t *loops;
+};
+
+struct http_loop {
+    h2o_context_t ctx; /* first: a conn's ctx pointer leads back to its loop */
+    http_server_t *server;
+    h2o_accept_ctx_t accept_ctx;
+    h2o_socket_t *listener;
+    store_t *reader;
+    h2o_multithread_receiver_t replies; /* answers from the writer and workers */
+    int in_flight;                      /* requests begun and not yet disposed */
+    pthread_t thread;
+};
+
+static inline http_loop_t *loop_of(h2o_context_t *ctx)
+{
+    return (http_loop_t *)ctx;
+}
+
+/* server.c: an address as numeric text ("unknown" when it has none). */
+void http_sockaddr_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen);
+/* request.c: the handler registered for every path, and the access logger. */
+void http_register_handlers(h2o_pathconf_t *pathconf, http_server_t *server);
+/* request.c: delivers answers from other threads on the loop. */
+void http_on_replies(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+
+#endif
