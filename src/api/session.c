@@ -7,6 +7,7 @@
  * rate limit per IP and per username; past it, login answers 429 with Retry-After.
  */
 #include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -150,6 +151,7 @@ static void verify_run(http_task_t *t)
 static void verify_respond(http_task_t *t, http_req_t *r)
 {
     login_task_t *l = (login_task_t *)t;
+    sodium_memzero(l->password, sizeof(l->password));
     if (r == NULL)
         return;
     login_write_t *w = http_write_new(r, sizeof(*w));
@@ -287,6 +289,8 @@ static void rehash_run(http_task_t *t)
 static void rehash_respond(http_task_t *t, http_req_t *r)
 {
     password_task_t *p = (password_task_t *)t;
+    sodium_memzero(p->current, sizeof(p->current));
+    sodium_memzero(p->next, sizeof(p->next));
     if (r == NULL)
         return;
     if (!p->ok) {

@@ -4,6 +4,7 @@
  * refused (403). New passwords are hashed on a worker thread before the write.
  */
 #include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -93,6 +94,7 @@ static void hash_run(http_task_t *t)
 static void hash_respond(http_task_t *t, http_req_t *r)
 {
     hash_task_t *h = (hash_task_t *)t;
+    sodium_memzero(h->password, sizeof(h->password));
     if (r == NULL || h->rc != 0) {
         if (r)
             http_reply_internal(r, "cannot hash a password");

@@ -149,3 +149,11 @@ int cli_open_db(const cli_spec_t *spec, const config_t *cfg, store_t **db)
     }
     return CLI_OK;
 }
+
+bool cli_begin(const cli_spec_t *spec, int argc, char **argv, cli_args_t *args, store_t **db, int *exit_status)
+{
+    if (cli_parse(spec, argc, argv, args, exit_status) != CLI_OK)
+        return false;
+    *exit_status = cli_open_db(spec, &args->cfg, db);
+    return *exit_status == CLI_OK;
+}

@@ -46,6 +46,8 @@ int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_args_t *out, in
 void cli_error(const cli_spec_t *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Opens the database read-write and checks its schema is current. */
 int cli_open_db(const cli_spec_t *spec, const config_t *cfg, store_t **db);
+/* cli_parse, then cli_open_db: true with *db open to go on, else false with the exit status. */
+bool cli_begin(const cli_spec_t *spec, int argc, char **argv, cli_args_t *args, store_t **db, int *exit_status);
 
 /* Hashes the password and inserts the account with its audit entry in one transaction. */
 int cli_create_user(store_t *db, const store_user_t *u, const char *password, int64_t *id, char *err, size_t errlen);

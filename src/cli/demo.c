@@ -49,12 +49,10 @@ int cli_demo(int argc, char **argv)
                        "Loads demonstration regions and one account per role, and prints the logins.", NULL,
                        false, 0};
     cli_args_t args;
-    int status;
-    if (cli_parse(&spec, argc, argv, &args, &status) != CLI_OK)
-        return status;
     store_t *db;
-    if (cli_open_db(&spec, &args.cfg, &db) != CLI_OK)
-        return CLI_FAIL;
+    int status;
+    if (!cli_begin(&spec, argc, argv, &args, &db, &status))
+        return status;
     if (load_regions(db) != STORE_OK) {
         cli_error(&spec, "cannot load regions: %s", store_errmsg(db));
         store_close(db);

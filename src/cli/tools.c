@@ -85,8 +85,8 @@ int cli_audit(int argc, char **argv)
         return CLI_USAGE;
     }
     store_t *db;
-    if (cli_open_db(&spec, &args.cfg, &db) != CLI_OK)
-        return CLI_FAIL;
+    if ((status = cli_open_db(&spec, &args.cfg, &db)) != CLI_OK)
+        return status;
     int64_t last = 0, before;
     int rc;
     do { /* page through by id so the output streams without holding the table */

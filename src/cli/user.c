@@ -143,12 +143,10 @@ static int user_list(int argc, char **argv)
 {
     cli_spec_t spec = {"user list", "user list", "Lists every account.", NULL, false, 0};
     cli_args_t args;
-    int status;
-    if (cli_parse(&spec, argc, argv, &args, &status) != CLI_OK)
-        return status;
     store_t *db;
-    if (cli_open_db(&spec, &args.cfg, &db) != CLI_OK)
-        return CLI_FAIL;
+    int status;
+    if (!cli_begin(&spec, argc, argv, &args, &db, &status))
+        return status;
     int rc = store_user_each(db, NULL, NULL, -1, 0, print_user, NULL);
     store_close(db);
     return rc == STORE_OK ? CLI_OK : CLI_FAIL;
@@ -215,13 +213,11 @@ static int set_disabled(int argc, char **argv, int disabled)
                        disabled ? "Disables an account and ends its sessions." : "Enables a disabled account.", NULL,
                        false, 1};
     cli_args_t args;
-    int status;
-    if (cli_parse(&spec, argc, argv, &args, &status) != CLI_OK)
-        return status;
     store_t *db;
     store_user_t u;
-    if (cli_open_db(&spec, &args.cfg, &db) != CLI_OK)
-        return CLI_FAIL;
+    int status;
+    if (!cli_begin(&spec, argc, argv, &args, &db, &status))
+        return status;
     if (find_user(&spec, db, args.positional[0], &u) != CLI_OK) {
         store_close(db);
         return CLI_FAIL;
