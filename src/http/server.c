@@ -202,6 +202,15 @@ static void *loop_main(void *arg)
     return NULL;
 }
 
+/* h2o keeps web/ files open between requests; forgetting them every second bounds how long
+ * a replaced file can still be served from its old descriptor. */
+static void on_filecache_timeout(h2o_timeout_entry_t *entry)
+{
+    http_loop_t *loop = H2O_STRUCT_FROM_MEMBER(http_loop_t, filecache_entry, entry);
+    h2o_filecache_clear(loop->ctx.filecache);
+    h2o_timeout_link(loop->ctx.loop, &loop->filecache_timeout, &loop->filecache_entry);
+}
+
 static int loop_init(http_loop_t *loop, http_server_t *s, char *err, size_t errlen)
 {
     loop->server = s;
@@ -209,6 +218,9 @@ static int loop_init(http_loop_t *loop, http_server_t *s, char *err, size_t errl
         return -1;
     h2o_context_init(&loop->ctx, h2o_evloop_create(), &s->globalconf);
     h2o_multithread_register_receiver(loop->ctx.queue, &loop->replies, http_on_replies);
+    h2o_timeout_init(loop->ctx.loop, &loop->filecache_timeout, 1000);
+    loop->filecache_entry.cb = on_filecache_timeout;
+    h2o_timeout_link(loop->ctx.loop, &loop->filecache_timeout, &loop->filecache_entry);
     loop->accept_ctx.ctx = &loop->ctx;
     loop->accept_ctx.hosts = s->globalconf.hosts;
     loop->accept_ctx.ssl_ctx = s->ssl_ctx;
@@ -233,6 +245,7 @@ static void configure_h2o(http_server_t *s)
     s->globalconf.http1.req_timeout = (uint64_t)cfg->req_timeout_ms;
     s->globalconf.http1.upgrade_to_http2 = cfg->http2;
     s->globalconf.http2.idle_timeout = (uint64_t)cfg->idle_timeout_ms;
+    s->globalconf.filecache.capacity = 256;
     h2o_hostconf_t *host = h2o_config_register_host(&s->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     http_register_handlers(h2o_config_register_path(host, "/", 0), s);
 }

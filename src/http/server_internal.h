@@ -41,6 +41,8 @@ struct http_loop {
     store_t *reader;
     h2o_multithread_receiver_t replies; /* answers from the writer and workers */
     int in_flight;                      /* requests begun and not yet disposed */
+    h2o_timeout_t filecache_timeout;    /* forgets open web/ files every second */
+    h2o_timeout_entry_t filecache_entry;
     pthread_t thread;
 };
 
