@@ -8,6 +8,9 @@ foreach(src IN LISTS UNIT_TESTS)
   add_test(NAME unit_${name} COMMAND ${name})
 endforeach()
 
+# Servers started by tests inherit this: see tests/lsan.supp for why.
+set(SERVER_ENV "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/lsan.supp")
+
 file(GLOB API_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/api/test_*.c)
 if(API_TESTS)
   add_library(api_harness STATIC ${CMAKE_SOURCE_DIR}/tests/api/harness.c)
@@ -20,7 +23,7 @@ foreach(src IN LISTS API_TESTS)
   target_link_libraries(${name} PRIVATE api_harness liaison_lib)
   add_test(NAME api_${name} COMMAND ${name})
   set_tests_properties(api_${name} PROPERTIES
-    ENVIRONMENT "LIAISON_BIN=$<TARGET_FILE:liaison>;LIAISON_WEB_DIR=${CMAKE_SOURCE_DIR}/web"
+    ENVIRONMENT "LIAISON_BIN=$<TARGET_FILE:liaison>;LIAISON_WEB_DIR=${CMAKE_SOURCE_DIR}/web;${SERVER_ENV}"
     TIMEOUT 300)
 endforeach()
 
@@ -29,7 +32,7 @@ foreach(src IN LISTS E2E_TESTS)
   get_filename_component(name ${src} NAME_WE)
   add_test(NAME e2e_${name} COMMAND node --test ${src})
   set_tests_properties(e2e_${name} PROPERTIES
-    ENVIRONMENT "LIAISON_BIN=$<TARGET_FILE:liaison>;LIAISON_WEB_DIR=${CMAKE_SOURCE_DIR}/web;NODE_PATH=${CMAKE_SOURCE_DIR}/node_modules"
+    ENVIRONMENT "LIAISON_BIN=$<TARGET_FILE:liaison>;LIAISON_WEB_DIR=${CMAKE_SOURCE_DIR}/web;${SERVER_ENV}"
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
     TIMEOUT 300)
 endforeach()
@@ -40,6 +43,6 @@ foreach(src IN LISTS CLI_TESTS)
   get_filename_component(name ${src} NAME_WE)
   add_test(NAME cli_${name} COMMAND bash ${src})
   set_tests_properties(cli_${name} PROPERTIES
-    ENVIRONMENT "LIAISON_BIN=$<TARGET_FILE:liaison>;LIAISON_WEB_DIR=${CMAKE_SOURCE_DIR}/web"
+    ENVIRONMENT "LIAISON_BIN=$<TARGET_FILE:liaison>;LIAISON_WEB_DIR=${CMAKE_SOURCE_DIR}/web;${SERVER_ENV}"
     TIMEOUT 300)
 endforeach()

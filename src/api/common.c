@@ -35,7 +35,7 @@ const char *api_text(api_input_t *in, const char *field, size_t min_chars, size_
     }
     const char *s = json_string_value(v);
     size_t bytes = json_string_length(v);
-    /* jansson accepts \u0000 inside strings; a NUL is never meant by a person */
+    /* bodies are parsed with JSON_ALLOW_NUL so that a \u0000 is refused here, naming its field */
     if (strlen(s) != bytes || !utf8_valid(s, bytes)) {
         snprintf(msg, sizeof(msg), "%s holds a NUL or invalid character", field);
         api_invalid(in, field, msg);

@@ -186,9 +186,12 @@ static bool cross_site_refused(http_req_t *r)
         return false;
     const char *origin = http_header(r, "origin");
     if (origin && strcmp(origin, "null") != 0) {
-        const char *host = strstr(origin, "://");
-        h2o_iovec_t authority = r->h->authority;
-        if (host == NULL || strlen(host + 3) != authority.len || memcmp(host + 3, authority.base, authority.len) != 0) {
+        /* same origin: the very scheme and authority this request came in on */
+        h2o_iovec_t scheme = r->h->scheme->name, authority = r->h->authority;
+        size_t n = strlen(origin);
+        if (n != scheme.len + 3 + authority.len || memcmp(origin, scheme.base, scheme.len) != 0 ||
+            memcmp(origin + scheme.len, "://", 3) != 0 ||
+            memcmp(origin + scheme.len + 3, authority.base, authority.len) != 0) {
             http_reply_error(r, 403, "cross_origin", "requests from another site are refused", NULL);
             return true;
         }

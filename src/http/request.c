@@ -204,7 +204,7 @@ json_t *http_json_body(http_req_t *r)
         return NULL;
     }
     json_error_t e;
-    json_t *body = json_loadb(h->entity.base ? h->entity.base : "", h->entity.len, JSON_REJECT_DUPLICATES, &e);
+    json_t *body = json_loadb(h->entity.base ? h->entity.base : "", h->entity.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &e);
     if (body == NULL) {
         char msg[256];
         snprintf(msg, sizeof(msg), "malformed JSON at line %d column %d: %s", e.line, e.column, e.text);
