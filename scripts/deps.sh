@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libqrencode-dev libxlsxwriter-dev
   libcmocka-dev libcurl4-openssl-dev
   wrk nginx-light openssl
-  nodejs npm chromium
+  nodejs npm chromium fonts-wqy-microhei
 )
 
 missing=()

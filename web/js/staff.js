@@ -1,0 +1,374 @@
+/* staff: the staff workspace - sign in and out, change password, and for admins the
+ * accounts of their region and a form to create one. */
+
+import {initI18n, t, has, getLang} from './i18n.js';
+import {api, setCsrfToken} from './api.js';
+
+const PAGE = 100; /* accounts fetched per request */
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  me: null,
+  users: [],
+  more: false,
+  busy: new Set()
+};
+
+/* ---- messages that follow the language ------------------------------------------ */
+
+/* Each live message is remembered as a function, so a language switch can re-render it. */
+const messages = new Map();
+
+function say(id, render) {
+  const el = $(id);
+  if (!render) {
+    messages.delete(id);
+    el.textContent = '';
+    return;
+  }
+  messages.set(id, render);
+  el.textContent = render();
+}
+
+function capitalize(s) {
+  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
+}
+
+/* The words for an API (or client-side) error, in the current language: the most specific
+ * translation first (error.<code>.<field>, then error.<code>), else the server's message. */
+function errorText(err) {
+  if (err.code === 'too_many_attempts' && err.retryAfter)
+    return t('error.too_many_attempts.wait', {seconds: err.retryAfter});
+  if (err.code && err.field && has(`error.${err.code}.${err.field}`))
+    return t(`error.${err.code}.${err.field}`);
+  if (err.code && has(`error.${err.code}`))
+    return t(`error.${err.code}`);
+  if (err.message)
+    return err.message;
+  return t('error.unknown', {status: err.status});
+}
+
+function control(form, name) {
+  const el = form.elements.namedItem(name);
+  return el instanceof HTMLElement && !el.hidden && el.labels && el.labels.length ? el : null;
+}
+
+function clearFormError(form, errorId) {
+  for (const el of form.querySelectorAll('[aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== errorId);
+    if (ids.length)
+      el.setAttribute('aria-describedby', ids.join(' '));
+    else
+      el.removeAttribute('aria-describedby');
+  }
+  say(errorId, null);
+}
+
+/* Shows err in the form's alert, naming the field it is about, marks that field invalid,
+ * and returns the field (or null) so the caller can move focus to it. */
+function showFormError(form, errorId, err) {
+  clearFormError(form, errorId);
+  const input = err.field ? control(form, err.field) : null;
+  if (input) {
+    input.setAttribute('aria-invalid', 'true');
+    const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+    ids.push(errorId);
+    input.setAttribute('aria-describedby', ids.join(' '));
+  }
+  say(errorId, () => {
+    const text = errorText(err);
+    if (!err.field)
+      return capitalize(text);
+    const name = input ? input.labels[0].textContent.trim() : err.field;
+    return name + t('field.separator') + text;
+  });
+  return input;
+}
+
+/* The first empty required control of form, as a client-side error, or null. */
+function missingField(form) {
+  for (const el of form.elements) {
+    if (el.required && !el.hidden && !String(el.value).trim())
+      return {code: 'required', field: el.name};
+  }
+  return null;
+}
+
+function formValues(form) {
+  const out = {};
+  for (const [key, value] of new FormData(form))
+    out[key] = typeof value === 'string' ? value : '';
+  return out;
+}
+
+/* Runs one request for a form at a time; a second submit while busy is ignored. */
+async function once(form, fn) {
+  if (state.busy.has(form.id))
+    return;
+  state.busy.add(form.id);
+  form.setAttribute('aria-busy', 'true');
+  try {
+    await fn();
+  } finally {
+    state.busy.delete(form.id);
+    form.removeAttribute('aria-busy');
+  }
+}
+
+/* ---- views ------------------------------------------------------------------------ */
+
+function roleName(role) {
+  return has(`role.${role}`) ? t(`role.${role}`) : role;
+}
+
+function formatDate(unixSeconds) {
+  if (!Number.isFinite(unixSeconds))
+    return '';
+  try {
+    return new Intl.DateTimeFormat(getLang(), {
+      timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit'
+    }).format(new Date(unixSeconds * 1000));
+  } catch {
+    return new Date(unixSeconds * 1000).toISOString().slice(0, 10);
+  }
+}
+
+function showSignedOut() {
+  state.me = null;
+  state.users = [];
+  setCsrfToken(null);
+  $('loading').hidden = true;
+  $('workspace').hidden = true;
+  $('login-view').hidden = false;
+  for (const form of document.querySelectorAll('#workspace form'))
+    form.reset();
+  $('users-body').replaceChildren();
+  for (const id of ['signout-error', 'users-error', 'users-status', 'create-error', 'password-error', 'password-status'])
+    say(id, null);
+}
+
+function renderMe() {
+  const me = state.me;
+  $('me-name').textContent = me.display_name;
+  $('me-role').textContent = roleName(me.role);
+  $('me-region').textContent = me.region;
+}
+
+function showSignedIn(session) {
+  setCsrfToken(session.csrf_token);
+  state.me = session.user;
+  $('loading').hidden = true;
+  $('login-view').hidden = true;
+  $('workspace').hidden = false;
+  $('password-username').value = state.me.username;
+  renderMe();
+  const admin = state.me.role === 'admin';
+  $('users-view').hidden = !admin;
+  if (admin) {
+    $('create-region').value = state.me.region;
+    loadUsers();
+  }
+}
+
+/* A request answered 401 after sign-in: the session ended elsewhere (expired, password
+ * changed, account disabled). Back to the sign-in form with a note. */
+function sessionLost() {
+  showSignedOut();
+  say('notice', () => t('session.expired'));
+  $('login-heading').focus();
+}
+
+function isSessionLost(err) {
+  return state.me && err.status === 401;
+}
+
+/* ---- accounts (admin) ------------------------------------------------------------- */
+
+function renderUsers() {
+  const body = $('users-body');
+  const rows = state.users.map((u) => {
+    const tr = document.createElement('tr');
+    const cells = [
+      [u.username, 'code'],
+      [u.display_name, ''],
+      [roleName(u.role), ''],
+      [u.region, 'code'],
+      [u.disabled ? t('users.status.disabled') : t('users.status.active'), u.disabled ? 'status-off' : ''],
+      [formatDate(u.created_at), 'nowrap']
+    ];
+    for (const [text, cls] of cells) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (cls)
+        td.className = cls;
+      tr.append(td);
+    }
+    return tr;
+  });
+  body.replaceChildren(...rows);
+  $('users-more').hidden = !state.more;
+}
+
+async function loadUsers(append = false) {
+  say('users-error', null);
+  say('users-status', () => t('users.loading'));
+  const offset = append ? state.users.length : 0;
+  try {
+    const data = await api('GET', `/api/v1/users?limit=${PAGE}&offset=${offset}`);
+    const page = (data && data.users) || [];
+    state.users = append ? state.users.concat(page) : page;
+    state.more = page.length === PAGE;
+    renderUsers();
+    say('users-status', state.users.length ? null : () => t('users.empty'));
+  } catch (err) {
+    if (isSessionLost(err))
+      return sessionLost();
+    say('users-status', null);
+    say('users-error', () => capitalize(errorText(err)));
+  }
+}
+
+/* ---- forms ------------------------------------------------------------------------ */
+
+function onLogin(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  once(form, async () => {
+    clearFormError(form, 'login-error');
+    say('notice', null);
+    const missing = missingField(form);
+    if (missing) {
+      showFormError(form, 'login-error', missing).focus();
+      return;
+    }
+    const {username, password} = formValues(form);
+    try {
+      const session = await api('POST', '/api/v1/session', {username: username.trim(), password});
+      form.reset();
+      showSignedIn(session);
+      $('session-heading').focus();
+    } catch (err) {
+      const field = showFormError(form, 'login-error', err);
+      (field || form.elements.namedItem('password')).focus();
+    }
+  });
+}
+
+async function onSignOut() {
+  say('signout-error', null);
+  try {
+    await api('DELETE', '/api/v1/session');
+  } catch (err) {
+    if (!isSessionLost(err)) {
+      say('signout-error', () => capitalize(errorText(err)));
+      return;
+    }
+  }
+  showSignedOut();
+  say('notice', () => t('session.signed_out'));
+  $('login-heading').focus();
+}
+
+function onChangePassword(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  once(form, async () => {
+    clearFormError(form, 'password-error');
+    say('password-status', null);
+    const missing = missingField(form);
+    if (missing) {
+      showFormError(form, 'password-error', missing).focus();
+      return;
+    }
+    const values = formValues(form);
+    if (values.new_password !== values.confirm_password) {
+      showFormError(form, 'password-error', {code: 'mismatch', field: 'confirm_password'}).focus();
+      return;
+    }
+    try {
+      await api('PUT', '/api/v1/session/password', {
+        current_password: values.current_password,
+        new_password: values.new_password
+      });
+      form.reset();
+      $('password-username').value = state.me.username;
+      say('password-status', () => t('password.done'));
+    } catch (err) {
+      if (isSessionLost(err))
+        return sessionLost();
+      const field = showFormError(form, 'password-error', err);
+      if (field)
+        field.focus();
+    }
+  });
+}
+
+function onCreateUser(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  once(form, async () => {
+    clearFormError(form, 'create-error');
+    say('users-status', null);
+    const missing = missingField(form);
+    if (missing) {
+      showFormError(form, 'create-error', missing).focus();
+      return;
+    }
+    const v = formValues(form);
+    const body = {
+      username: v.username.trim(),
+      display_name: v.display_name.trim(),
+      password: v.password,
+      role: v.role,
+      region: v.region.trim()
+    };
+    try {
+      const user = await api('POST', '/api/v1/users', body);
+      form.reset();
+      $('create-region').value = state.me.region;
+      await loadUsers();
+      const name = (user && user.username) || body.username;
+      say('users-status', () => t('create.done', {name}));
+    } catch (err) {
+      if (isSessionLost(err))
+        return sessionLost();
+      const field = showFormError(form, 'create-error', err);
+      if (field)
+        field.focus();
+    }
+  });
+}
+
+/* ---- start ------------------------------------------------------------------------ */
+
+async function restoreSession() {
+  try {
+    showSignedIn(await api('GET', '/api/v1/session'));
+  } catch (err) {
+    showSignedOut();
+    if (err.status !== 401)
+      say('login-error', () => capitalize(errorText(err)));
+  }
+}
+
+function start() {
+  initI18n();
+  document.addEventListener('langchange', () => {
+    for (const [id, render] of messages)
+      $(id).textContent = render();
+    if (state.me) {
+      renderMe();
+      renderUsers();
+    }
+  });
+  $('login-form').addEventListener('submit', onLogin);
+  $('signout').addEventListener('click', onSignOut);
+  $('password-form').addEventListener('submit', onChangePassword);
+  $('create-form').addEventListener('submit', onCreateUser);
+  $('users-more').addEventListener('click', () => loadUsers(true));
+  restoreSession();
+}
+
+start();
