@@ -190,8 +190,16 @@ int api_session_create(http_req_t *r)
         json_decref(body);
         return 0;
     }
+    store_user_t user = {0};
+    int rc = store_user_by_username(http_reader(r), username, &user);
+    if (rc != STORE_OK && rc != STORE_ENOTFOUND) {
+        json_decref(body);
+        http_reply_internal(r, "cannot read an account");
+        return 0;
+    }
     login_task_t *t = http_task_new(r, sizeof(*t));
-    t->found = store_user_by_username(http_reader(r), username, &t->user) == STORE_OK;
+    t->found = rc == STORE_OK;
+    t->user = user;
     snprintf(t->username, sizeof(t->username), "%s", username);
     snprintf(t->password, sizeof(t->password), "%s", password);
     json_decref(body);

@@ -256,6 +256,9 @@ static void wait_for_signal(http_server_t *s, sigset_t *set)
     sigwait(set, &sig);
     log_info("received signal %d: finishing requests in flight", sig);
     atomic_store(&s->stopping, 1);
+    /* the loops hold duplicates; the socket stops listening once each loop has closed its own */
+    close(s->listen_fd);
+    s->listen_fd = -1;
     for (int i = 0; i < s->nloops; i++)
         h2o_multithread_send_message(&s->loops[i].replies, NULL);
 }
@@ -322,7 +325,6 @@ int http_server_run(const config_t *cfg, const http_route_t *routes)
     writer_stop(s->writer);
     for (int i = 0; i < s->nloops; i++)
         store_close(s->loops[i].reader);
-    close(s->listen_fd);
     log_info("stopped: every acknowledged write is committed");
     return 0;
 }
