@@ -1,6 +1,7 @@
 # Writes OUT: a C array of {version, name, sql} built from FILES (migrations/NNN_name.sql).
 set(body "/* Generated from the migrations folder; do not edit. */\n#include \"store/migrations.h\"\n\n")
 set(entries "")
+string(REPLACE "," ";" FILES "${FILES}")
 foreach(f IN LISTS FILES)
   get_filename_component(name ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" ver ${name})

@@ -17,6 +17,7 @@ static const struct {
     {"init", cli_init, "create the data directory, its keys and the database"},
     {"migrate", cli_migrate, "bring the database schema up to date"},
     {"demo", cli_demo, "load demonstration regions and accounts"},
+    {"import", cli_import, "load the national region table"},
     {"user", cli_user, "add, list, disable accounts and set passwords"},
     {"backup", cli_backup, "copy the live database to a file"},
     {"audit", cli_audit, "print the audit log"},

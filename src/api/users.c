@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "auth/password.h"
 #include "domain/region.h"
+#include "store/regions.h"
 
 typedef struct {
     http_write_t super;

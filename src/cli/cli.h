@@ -60,5 +60,6 @@ int cli_user(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_routes(int argc, char **argv);
+int cli_import(int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "domain/region.h"
+#include "store/regions.h"
 
 #define DEMO_PASSWORD "liaison-demo"
 
@@ -35,7 +36,7 @@ static int load_regions(store_t *db)
 {
     int rc = store_begin(db);
     for (size_t i = 0; rc == STORE_OK && i < sizeof(regions) / sizeof(regions[0]); i++)
-        rc = store_region_insert(db, regions[i].code, regions[i].name, regions[i].parent,
+        rc = store_region_upsert(db, regions[i].code, regions[i].name, regions[i].parent,
                                  (int)region_level(regions[i].code));
     if (rc == STORE_OK)
         return store_commit(db);

@@ -15,6 +15,7 @@
 #include "auth/policy.h"
 #include "cli/cli.h"
 #include "domain/region.h"
+#include "store/regions.h"
 #include "store/accounts.h"
 #include "store/audit.h"
 

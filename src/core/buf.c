@@ -79,7 +79,10 @@ void buf_adds(buf_t *b, const char *s)
 
 void buf_addc(buf_t *b, char c)
 {
-    buf_add(b, &c, 1);
+    if (b->len + 1 >= b->cap)
+        buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
 }
 
 void buf_vaddf(buf_t *b, const char *fmt, va_list ap)

@@ -26,12 +26,14 @@ bool region_code_valid(const char *code)
             return false;
     if (group_zero(code, 0))
         return false;
+    /* a level left empty may not have levels under it, except the county: cities without
+     * counties (东莞, 中山, 儋州, 嘉峪关) hold their townships directly */
     bool seen_zero = false;
     for (int g = 1; g < 5; g++) {
         bool z = group_zero(code, g);
         if (!z && seen_zero)
             return false;
-        seen_zero = seen_zero || z;
+        seen_zero = seen_zero || (z && g != 2);
     }
     return true;
 }

@@ -23,7 +23,8 @@ typedef enum {
     REGION_VILLAGE = 5,
 } region_level_t;
 
-/* Twelve ASCII digits, a non-zero province, and no lower group set under an empty one. */
+/* Twelve ASCII digits, a non-zero province, and no lower group set under an empty one (but for
+ * the county group, which cities without counties leave empty). */
 bool region_code_valid(const char *code);
 region_level_t region_level(const char *code);
 /* Length of the significant prefix: 2, 4, 6, 9 or 12 (0 for an invalid code). */

@@ -135,31 +135,6 @@ int store_user_each(store_t *db, const char *lo, const char *hi, int limit, int 
     return rc < 0 ? rc : STORE_OK;
 }
 
-int store_region_exists(store_t *db, const char *code)
-{
-    store_stmt_t *st = store_prepare(db, "SELECT 1 FROM regions WHERE code = $1");
-    if (st == NULL)
-        return STORE_ERR;
-    store_bind_text(st, 1, code);
-    int rc = store_step(st);
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
-}
-
-int store_region_insert(store_t *db, const char *code, const char *name, const char *parent, int level)
-{
-    store_stmt_t *st = store_prepare(
-        db, "INSERT INTO regions (code, name, parent_code, level) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (code) DO UPDATE SET name = excluded.name");
-    if (st == NULL)
-        return STORE_ERR;
-    store_bind_text(st, 1, code);
-    store_bind_text(st, 2, name);
-    store_bind_text(st, 3, parent);
-    store_bind_int(st, 4, level);
-    return store_run(st);
-}
-
 int store_session_insert(store_t *db, const unsigned char *hash, size_t hash_len, int64_t user_id,
                          const char *csrf, int64_t now, int64_t expires_at, const char *ip)
 {

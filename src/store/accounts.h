@@ -38,8 +38,6 @@ int store_user_set_disabled(store_t *db, int64_t id, int disabled, int64_t now);
  * each returns non-zero. Pass lo = hi = NULL for every account. */
 int store_user_each(store_t *db, const char *lo, const char *hi, int limit, int offset,
                     int (*each)(const store_user_t *u, void *arg), void *arg);
-int store_region_exists(store_t *db, const char *code);
-int store_region_insert(store_t *db, const char *code, const char *name, const char *parent, int level);
 
 int store_session_insert(store_t *db, const unsigned char *hash, size_t hash_len, int64_t user_id,
                          const char *csrf, int64_t now, int64_t expires_at, const char *ip);

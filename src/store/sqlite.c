@@ -124,10 +124,14 @@ store_stmt_t *store_prepare(store_t *db, const char *sql)
     return s;
 }
 
+/* The index SQLite gave "$n" (its order of first appearance, which need not be n); n < 100. */
 static int param(store_stmt_t *st, int n)
 {
-    char name[16];
-    snprintf(name, sizeof(name), "$%d", n);
+    char name[8] = "$", *p = name + 1;
+    if (n >= 10)
+        *p++ = (char)('0' + n / 10 % 10);
+    *p++ = (char)('0' + n % 10);
+    *p = '\0';
     return sqlite3_bind_parameter_index(st->stmt, name);
 }
 
@@ -238,6 +242,11 @@ int64_t store_last_insert_id(store_t *db)
 int store_changes(store_t *db)
 {
     return sqlite3_changes(db->conn);
+}
+
+int store_bulk_mode(store_t *db)
+{
+    return store_exec(db, "PRAGMA cache_size = -524288"); /* 512 MiB, in KiB */
 }
 
 int store_ping(store_t *db)

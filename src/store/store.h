@@ -73,6 +73,9 @@ int store_savepoint_rollback(store_t *db);
 
 int64_t store_last_insert_id(store_t *db);
 int store_changes(store_t *db);
+/* Readies the connection for one large transaction (a bulk import): a page cache big enough that
+ * the transaction's pages stay in memory until the commit. */
+int store_bulk_mode(store_t *db);
 /* Cheap liveness check: the database answers a query. */
 int store_ping(store_t *db);
 

