@@ -39,7 +39,8 @@ static void print_help(const cli_spec_t *spec)
         printf("  --%s%s%s\n      %s\n", f->name, f->arg ? " " : "", f->arg ? f->arg : "", f->help);
     for (const config_option_t *o = config_options(); o->name; o++)
         if (setting_allowed(spec, o->name))
-            printf("  --%s VALUE\n      %s%s%s\n", o->name, o->help, o->env ? "; env " : "", o->env ? o->env : "");
+            printf("  --%s%s\n      %s%s%s\n", o->name, o->is_switch ? "[=on|off]" : " VALUE", o->help,
+                   o->env ? "; env " : "", o->env ? o->env : "");
     printf("  --config FILE\n      settings file of 'key = value' lines; env LIAISON_CONFIG\n"
            "  --help\n      show this help\n");
 }
@@ -55,11 +56,6 @@ static cli_flag_t *own_flag(const cli_spec_t *spec, const char *name)
 typedef struct {
     const char *name, *value;
 } setting_t;
-
-static bool is_switch_setting(const char *name)
-{
-    return strcmp(name, "http2") == 0 || strcmp(name, "rate-limits") == 0 || strcmp(name, "access-log") == 0;
-}
 
 int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_args_t *out, int *exit_status)
 {
@@ -87,7 +83,7 @@ int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_args_t *out, in
         const char *eq = strchr(a + 2, '='), *value = NULL;
         snprintf(name, sizeof(name), "%.*s", (int)(eq ? eq - a - 2 : (long)strlen(a + 2)), a + 2);
         cli_flag_t *f = own_flag(spec, name);
-        bool takes_value = f ? f->arg != NULL : !is_switch_setting(name);
+        bool takes_value = f ? f->arg != NULL : !config_is_switch(name);
         if (!f && strcmp(name, "config") != 0 && !setting_allowed(spec, name)) {
             cli_error(spec, "unknown flag '--%s' (see --help)", name);
             return CLI_USAGE;

@@ -21,10 +21,10 @@ typedef struct {
     long min, max; /* INT/LONG */
 } row_t;
 
-#define T(n, e, field, h) {{n, e, h}, TEXT, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0}
-#define B(n, e, field, h) {{n, e, h}, BOOL, offsetof(config_t, field), 0, 0, 0}
-#define I(n, e, field, lo, hi, h) {{n, e, h}, INT, offsetof(config_t, field), 0, lo, hi}
-#define L(n, e, field, lo, hi, h) {{n, e, h}, LONG, offsetof(config_t, field), 0, lo, hi}
+#define T(n, e, field, h) {{n, e, h, false}, TEXT, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0}
+#define B(n, e, field, h) {{n, e, h, true}, BOOL, offsetof(config_t, field), 0, 0, 0}
+#define I(n, e, field, lo, hi, h) {{n, e, h, false}, INT, offsetof(config_t, field), 0, lo, hi}
+#define L(n, e, field, lo, hi, h) {{n, e, h, false}, LONG, offsetof(config_t, field), 0, lo, hi}
 
 static const row_t rows[] = {
     T("db", "LIAISON_DB", db, "database file"),
@@ -84,6 +84,12 @@ static const row_t *find(const char *name)
 bool config_is_option(const char *name)
 {
     return find(name) != NULL;
+}
+
+bool config_is_switch(const char *name)
+{
+    const row_t *r = find(name);
+    return r && r->kind == BOOL;
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -196,9 +202,9 @@ int config_validate(const config_t *c, char *err, size_t errlen)
         return -1;
     }
     const char *colon = strrchr(c->listen, ':');
-    char *end;
+    char *end = NULL;
     long port = colon ? strtol(colon + 1, &end, 10) : -1;
-    if (colon == NULL || colon == c->listen || *end || port < 0 || port > 65535) {
+    if (colon == NULL || colon == c->listen || end == colon + 1 || *end || port < 1 || port > 65535) {
         snprintf(err, errlen, "listen: expected host:port, got '%s'", c->listen);
         return -1;
     }

@@ -39,6 +39,7 @@ typedef struct {
     const char *name;        /* flag --name and file key `name` */
     const char *env;         /* environment variable, or NULL */
     const char *help;
+    bool is_switch;          /* on/off: given alone as --name, or --name=off */
 } config_option_t;
 
 void config_defaults(config_t *c);
@@ -51,5 +52,6 @@ int config_validate(const config_t *c, char *err, size_t errlen);
 /* NULL-terminated table of every option, for --help. */
 const config_option_t *config_options(void);
 bool config_is_option(const char *name);
+bool config_is_switch(const char *name);
 
 #endif

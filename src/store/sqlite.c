@@ -158,6 +158,11 @@ void store_bind_blob(store_stmt_t *st, int n, const void *p, size_t len)
     sqlite3_bind_blob(st->stmt, param(st, n), p, (int)len, SQLITE_TRANSIENT);
 }
 
+void store_bind_real(store_stmt_t *st, int n, double v)
+{
+    sqlite3_bind_double(st->stmt, param(st, n), v);
+}
+
 void store_bind_null(store_stmt_t *st, int n)
 {
     sqlite3_bind_null(st->stmt, param(st, n));
@@ -187,6 +192,11 @@ const void *store_col_blob(store_stmt_t *st, int col)
 size_t store_col_bytes(store_stmt_t *st, int col)
 {
     return (size_t)sqlite3_column_bytes(st->stmt, col);
+}
+
+double store_col_real(store_stmt_t *st, int col)
+{
+    return sqlite3_column_double(st->stmt, col);
 }
 
 bool store_col_null(store_stmt_t *st, int col)
@@ -274,16 +284,15 @@ int store_backup(store_t *db, const char *dest, void (*progress)(int, int, void 
         sqlite3_close(out);
         return STORE_ERR;
     }
+    /* One step: in WAL mode it holds a read snapshot and never blocks the writer, whereas small
+     * steps start over each time the live server commits between them. */
+    if (progress)
+        progress(0, sqlite3_backup_pagecount(b), arg);
     int rc;
-    /* Small steps let the live server keep writing between them. */
-    do {
-        rc = sqlite3_backup_step(b, 256);
-        if (progress)
-            progress(sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b),
-                     sqlite3_backup_pagecount(b), arg);
-        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-            sqlite3_sleep(20);
-    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep(20);
+    if (progress)
+        progress(sqlite3_backup_pagecount(b), sqlite3_backup_pagecount(b), arg);
     sqlite3_backup_finish(b);
     if (rc != SQLITE_DONE) {
         snprintf(err, errlen, "%s: %s", dest, sqlite3_errstr(rc));

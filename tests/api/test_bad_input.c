@@ -320,10 +320,15 @@ static api_res_t *delete_session_with(const client_t *c, const char *csrf_header
     return api_request(c->server, "DELETE", "/api/v1/session", NULL, 0, NULL, headers);
 }
 
+/* GET /api/v1/session still names the client's account (200 alone would not do: a visitor
+ * without a session also gets 200, with user null). */
 static void assert_signed_in(client_t *c)
 {
     api_res_t *r = client_request(c, "GET", "/api/v1/session", NULL);
     assert_int_equal(r->status, 200);
+    assert_true(json_is_object(json_object_get(r->json, "user")));
+    assert_non_null(json_string_value(json_object_get(r->json, "csrf_token")));
+    assert_string_equal(json_string_value(json_object_get(r->json, "csrf_token")), c->csrf);
     api_res_free(r);
 }
 

@@ -60,16 +60,46 @@ static api_res_t *login(server_t *s, const char *username, const char *password)
     return r;
 }
 
-/* The status of GET /api/v1/session with the client's cookie. */
-static long session_status(client_t *c)
+/* GET /api/v1/session with the client's cookie names the client's account and repeats its
+ * CSRF token. */
+static void assert_signed_in(client_t *c)
 {
     api_res_t *r = client_request(c, "GET", "/api/v1/session", NULL);
     assert_non_null(r);
-    long status = r->status;
-    if (status == 401)
-        assert_string_equal(error_member(r, "code"), "unauthenticated");
+    if (r->status != 200 || !json_is_object(json_object_get(r->json, "user")))
+        fprintf(stderr, "expected a signed-in session, got %ld: %s\n", r->status, r->body);
+    assert_int_equal(r->status, 200);
+    assert_true(json_is_object(json_object_get(r->json, "user")));
+    assert_true(json_integer_value(json_object_get(json_object_get(r->json, "user"), "id")) > 0);
+    assert_non_null(json_string_value(json_object_get(r->json, "csrf_token")));
+    assert_string_equal(json_string_value(json_object_get(r->json, "csrf_token")), c->csrf);
     api_res_free(r);
-    return status;
+}
+
+/* "Nobody is signed in": GET /api/v1/session answers 200 {"user":null,"csrf_token":null}. */
+static void assert_session_reads_nobody(const api_res_t *r)
+{
+    assert_non_null(r);
+    if (r->status != 200 || !json_is_null(json_object_get(r->json, "user")))
+        fprintf(stderr, "expected 200 with user null, got %ld: %s\n", r->status, r->body);
+    assert_int_equal(r->status, 200);
+    assert_true(json_is_object(r->json));
+    assert_true(json_is_null(json_object_get(r->json, "user")));
+    assert_true(json_is_null(json_object_get(r->json, "csrf_token")));
+    assert_int_equal(json_object_size(r->json), 2);
+    assert_null(api_header(r, "set-cookie"));
+}
+
+/* The client's session is gone: GET /api/v1/session with its cookie reads nobody, and a read
+ * that needs a session answers 401. */
+static void assert_signed_out(client_t *c)
+{
+    api_res_t *r = client_request(c, "GET", "/api/v1/session", NULL);
+    assert_session_reads_nobody(r);
+    api_res_free(r);
+    r = client_request(c, "GET", "/api/v1/users/1", NULL);
+    assert_error(r, 401, "unauthenticated", NULL);
+    api_res_free(r);
 }
 
 /* The session token from the client's cookie ("liaison_session=TOKEN"). */
@@ -214,15 +244,31 @@ static void signing_in_returns_the_account_and_a_csrf_token_and_get_session_repe
                      user_id(&srv, "staff"));
     assert_string_equal(json_string_value(json_object_get(r->json, "csrf_token")), staff.csrf);
     api_res_free(r);
+}
 
-    /* without a cookie, or with a made-up one, there is no session */
-    r = api_get(&srv, "/api/v1/session");
-    assert_error(r, 401, "unauthenticated", NULL);
+static void get_session_without_a_session_answers_200_with_user_null_and_protected_routes_still_401(void **state)
+{
+    /* without a cookie, or with a made-up one, nobody is signed in: that is an answer, not an error */
+    api_res_t *r = api_get(&srv, "/api/v1/session");
+    assert_session_reads_nobody(r);
+    assert_non_null(api_header(r, "content-type"));
+    assert_true(strncmp(api_header(r, "content-type"), "application/json", 16) == 0);
     api_res_free(r);
-    client_t forged = staff;
+    client_t forged = {.server = &srv};
     snprintf(forged.cookies, sizeof(forged.cookies), "liaison_session=%s",
              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-    assert_int_equal(session_status(&forged), 401);
+    assert_signed_out(&forged);
+
+    /* everything that needs a session still refuses the visitor with 401 */
+    static const char *const reads[] = {"/api/v1/users", "/api/v1/users/1", "/api/v1/audit"};
+    for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
+        r = api_get(&srv, reads[i]);
+        assert_error(r, 401, "unauthenticated", NULL);
+        api_res_free(r);
+    }
+    r = api_request(&srv, "DELETE", "/api/v1/session", NULL, 0, NULL, NULL);
+    assert_error(r, 401, "unauthenticated", NULL);
+    api_res_free(r);
 }
 
 static void session_cookie_is_httponly_samesite_lax_path_root_and_not_secure_over_http(void **state)
@@ -268,8 +314,8 @@ static void signing_out_answers_204_clears_the_cookie_and_the_old_cookie_stops_w
     assert_true(cookie_has(cleared, "Path=/"));
     api_res_free(r);
 
-    /* the session is gone: the old cookie reads 401 and cannot write either */
-    assert_int_equal(session_status(&unit), 401);
+    /* the session is gone: the old cookie reads nobody, and cannot read or write as the account */
+    assert_signed_out(&unit);
     r = client_request(&unit, "DELETE", "/api/v1/session", NULL);
     assert_error(r, 401, "unauthenticated", NULL);
     api_res_free(r);
@@ -279,7 +325,7 @@ static void signing_out_answers_204_clears_the_cookie_and_the_old_cookie_stops_w
     assert_int_equal(db_query(&srv, sql, out, sizeof(out)), 0);
     assert_string_equal(out, "0");
     /* signing out on one device leaves the other signed in */
-    assert_int_equal(session_status(&other), 200);
+    assert_signed_in(&other);
 }
 
 static void wrong_password_and_unknown_user_both_answer_401_invalid_credentials(void **state)
@@ -304,14 +350,14 @@ static void session_idle_past_the_idle_expiry_no_longer_works(void **state)
     client_t idle, fresh;
     assert_true(client_login(&idle, &srv, "member", DEMO_PASSWORD));
     assert_true(client_login(&fresh, &srv, "member", DEMO_PASSWORD));
-    assert_int_equal(session_status(&idle), 200);
+    assert_signed_in(&idle);
     update_session(&idle, "last_seen_at = last_seen_at - 100000", "last_seen_at < strftime('%s','now') - 90000");
-    assert_int_equal(session_status(&idle), 401);
+    assert_signed_out(&idle);
     api_res_t *r = client_request(&idle, "DELETE", "/api/v1/session", NULL);
     assert_error(r, 401, "unauthenticated", NULL);
     api_res_free(r);
     /* only the idle session ended */
-    assert_int_equal(session_status(&fresh), 200);
+    assert_signed_in(&fresh);
 }
 
 static void session_past_its_absolute_expiry_no_longer_works(void **state)
@@ -319,12 +365,12 @@ static void session_past_its_absolute_expiry_no_longer_works(void **state)
     client_t old, fresh;
     assert_true(client_login(&old, &srv, "member", DEMO_PASSWORD));
     assert_true(client_login(&fresh, &srv, "member", DEMO_PASSWORD));
-    assert_int_equal(session_status(&old), 200);
+    assert_signed_in(&old);
     /* used a moment ago, but past its absolute expiry */
     update_session(&old, "expires_at = strftime('%s','now') - 1, last_seen_at = strftime('%s','now')",
                    "expires_at < strftime('%s','now')");
-    assert_int_equal(session_status(&old), 401);
-    assert_int_equal(session_status(&fresh), 200);
+    assert_signed_out(&old);
+    assert_signed_in(&fresh);
 }
 
 static void changing_ones_password_ends_other_sessions_and_keeps_the_current_one(void **state)
@@ -339,14 +385,14 @@ static void changing_ones_password_ends_other_sessions_and_keeps_the_current_one
     assert_int_equal(r->status, 204);
     api_res_free(r);
 
-    assert_int_equal(session_status(&laptop), 200);
-    assert_int_equal(session_status(&phone), 401);
+    assert_signed_in(&laptop);
+    assert_signed_out(&phone);
     r = login(&srv, "pw-changer", DEMO_PASSWORD);
     assert_error(r, 401, "invalid_credentials", NULL);
     api_res_free(r);
     client_t again;
     assert_true(client_login(&again, &srv, "pw-changer", NEW_PASSWORD));
-    assert_int_equal(session_status(&again), 200);
+    assert_signed_in(&again);
 }
 
 static void weak_new_password_answers_422_naming_new_password(void **state)
@@ -362,7 +408,7 @@ static void weak_new_password_answers_422_naming_new_password(void **state)
         api_res_free(r);
     }
     /* nothing changed: the old password still signs in and the other session lives */
-    assert_int_equal(session_status(&other), 200);
+    assert_signed_in(&other);
     client_t again;
     assert_true(client_login(&again, &srv, "pw-weak", DEMO_PASSWORD));
     /* eight characters, as a person counts them, are enough */
@@ -381,8 +427,8 @@ static void wrong_current_password_answers_403(void **state)
     api_res_t *r = change_password(&c, "not-my-password", NEW_PASSWORD);
     assert_error(r, 403, "wrong_password", NULL);
     api_res_free(r);
-    assert_int_equal(session_status(&c), 200);
-    assert_int_equal(session_status(&other), 200);
+    assert_signed_in(&c);
+    assert_signed_in(&other);
     r = login(&srv, "pw-wrong", NEW_PASSWORD);
     assert_error(r, 401, "invalid_credentials", NULL);
     api_res_free(r);
@@ -414,7 +460,7 @@ static void disabled_account_cannot_sign_in_and_its_open_session_stops_working(v
     create_account("to-disable");
     client_t c;
     assert_true(client_login(&c, &srv, "to-disable", DEMO_PASSWORD));
-    assert_int_equal(session_status(&c), 200);
+    assert_signed_in(&c);
     char path[64];
     snprintf(path, sizeof(path), "/api/v1/users/%lld", user_id(&srv, "to-disable"));
     api_res_t *r = client_request(&admin, "PATCH", path, "{\"disabled\":true}");
@@ -422,7 +468,7 @@ static void disabled_account_cannot_sign_in_and_its_open_session_stops_working(v
     assert_true(json_is_true(json_object_get(r->json, "disabled")));
     api_res_free(r);
 
-    assert_int_equal(session_status(&c), 401);
+    assert_signed_out(&c);
     r = login(&srv, "to-disable", DEMO_PASSWORD);
     assert_error(r, 401, "invalid_credentials", NULL);
     assert_null(api_header(r, "set-cookie"));
@@ -436,7 +482,7 @@ static void disabled_account_cannot_sign_in_and_its_open_session_stops_working(v
     client_t again;
     assert_true(client_login(&again, &srv, "to-disable", DEMO_PASSWORD));
     /* the session that was open when the account was disabled stays ended */
-    assert_int_equal(session_status(&c), 401);
+    assert_signed_out(&c);
 }
 
 static void session_token_is_not_stored_only_its_32_byte_hash(void **state)
@@ -619,6 +665,7 @@ int main(void)
 {
     const struct CMUnitTest main_tests[] = {
         cmocka_unit_test(signing_in_returns_the_account_and_a_csrf_token_and_get_session_repeats_them),
+        cmocka_unit_test(get_session_without_a_session_answers_200_with_user_null_and_protected_routes_still_401),
         cmocka_unit_test(session_cookie_is_httponly_samesite_lax_path_root_and_not_secure_over_http),
         cmocka_unit_test(signing_out_answers_204_clears_the_cookie_and_the_old_cookie_stops_working),
         cmocka_unit_test(wrong_password_and_unknown_user_both_answer_401_invalid_credentials),

@@ -413,8 +413,11 @@ static void admin_cannot_disable_their_own_account(void **state)
     api_res_t *r = client_request(&admin, "PATCH", own, "{\"disabled\":true}");
     assert_error(r, 422, "invalid", "disabled");
     api_res_free(r);
+    /* and is still signed in */
     r = client_request(&admin, "GET", "/api/v1/session", NULL);
     assert_int_equal(r->status, 200);
+    assert_non_null(json_string_value(json_object_get(json_object_get(r->json, "user"), "username")));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r->json, "user"), "username")), "admin");
     api_res_free(r);
 }
 
@@ -433,7 +436,13 @@ static void admin_resetting_a_password_ends_that_accounts_sessions(void **state)
     r = client_request(&admin, "PATCH", path, "{\"password\":\"set-by-the-office\"}");
     assert_int_equal(r->status, 200);
     api_res_free(r);
+    /* the clerk's session ended: it reads as nobody and can no longer read its own account */
     r = client_request(&clerk, "GET", "/api/v1/session", NULL);
+    assert_int_equal(r->status, 200);
+    assert_true(json_is_null(json_object_get(r->json, "user")));
+    assert_true(json_is_null(json_object_get(r->json, "csrf_token")));
+    api_res_free(r);
+    r = client_request(&clerk, "GET", path, NULL);
     assert_error(r, 401, "unauthenticated", NULL);
     api_res_free(r);
     assert_true(client_login(&clerk, &srv, "reset-clerk", "set-by-the-office"));

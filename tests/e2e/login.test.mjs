@@ -114,9 +114,10 @@ after(async () => {
 // A page on a clean origin (no cookies, no stored language) that records every console
 // error and page error. Chromium also reports each 4xx answer as a console error "Failed to
 // load resource"; only the answers a test provokes on purpose are let through, given as
-// 'STATUS PATH'. Loading the workspace signed out always asks GET /api/v1/session -> 401.
+// 'STATUS PATH'. Loading the workspace signed out asks GET /api/v1/session, which answers
+// 200 {"user":null,...}: a signed-out page load logs no error at all.
 async function openPage(viewport = PHONE, expectedFailures = []) {
-  const expected = new Set(['401 /api/v1/session', ...expectedFailures]);
+  const expected = new Set(expectedFailures);
   const page = await context.newPage();
   await page.setViewportSize(viewport);
   const cdp = await context.newCDPSession(page);
@@ -158,6 +159,24 @@ async function signInAsAdmin(page) {
 function scrollWidth(page) {
   return page.evaluate(() => document.documentElement.scrollWidth);
 }
+
+test('signed_out_staff_page_learns_nobody_is_signed_in_and_logs_no_error', {timeout: 20000}, async () => {
+  const page = await openPage(PHONE);
+  const asked = page.waitForResponse((res) =>
+    new URL(res.url()).pathname === '/api/v1/session' && res.request().method() === 'GET');
+  await page.goto(`${base}/staff/`);
+  const res = await asked;
+  assert.equal(res.status(), 200);
+  assert.deepEqual(await res.json(), {user: null, csrf_token: null});
+
+  await page.locator('#login-form').waitFor();
+  assert.equal(await page.locator('#login-view').isVisible(), true);
+  assert.equal(await page.locator('#workspace').isVisible(), false);
+  assert.equal(await page.locator('#loading').isVisible(), false);
+  assert.equal((await page.locator('#login-error').textContent()).trim(), '', 'no error is shown to the visitor');
+  assertNoProblems(page);
+  await page.close();
+});
 
 test('admin_signs_in_through_the_form_and_sees_their_display_name_and_role', {timeout: 20000}, async () => {
   const page = await openPage(PHONE);
@@ -239,7 +258,7 @@ test('staff_page_and_portal_fit_a_360px_phone_without_sideways_scrolling', {time
 });
 
 test('wrong_password_is_announced_in_an_alert_in_the_chosen_language', {timeout: 20000}, async () => {
-  const page = await openPage(PHONE);
+  const page = await openPage(PHONE, ['401 /api/v1/session']); // the wrong password, sent on purpose
   await page.goto(`${base}/staff/`);
   await signIn(page, ADMIN.username, 'not-the-password');
 

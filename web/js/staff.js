@@ -343,14 +343,21 @@ function onCreateUser(event) {
 
 /* ---- start ------------------------------------------------------------------------ */
 
+/* GET /api/v1/session answers 200 either way: {"user":{...},"csrf_token":"..."} when signed in,
+ * {"user":null,"csrf_token":null} when nobody is. Any error is a real one, worth showing. */
 async function restoreSession() {
+  let session;
   try {
-    showSignedIn(await api('GET', '/api/v1/session'));
+    session = await api('GET', '/api/v1/session');
   } catch (err) {
     showSignedOut();
-    if (err.status !== 401)
-      say('login-error', () => capitalize(errorText(err)));
+    say('login-error', () => capitalize(errorText(err)));
+    return;
   }
+  if (session && session.user)
+    showSignedIn(session);
+  else
+    showSignedOut();
 }
 
 function start() {
