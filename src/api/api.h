@@ -65,5 +65,13 @@ int api_users_create(http_req_t *r);
 int api_users_get(http_req_t *r);
 int api_users_update(http_req_t *r);
 int api_audit_list(http_req_t *r);
+int api_regions_list(http_req_t *r);
+int api_regions_get(http_req_t *r);
+/* The registry: one set of handlers for every entity; the route's action names the entity. */
+int api_registry_list(http_req_t *r);
+int api_registry_get(http_req_t *r);
+int api_registry_create(http_req_t *r);
+int api_registry_update(http_req_t *r);
+int api_registry_delete(http_req_t *r);
 
 #endif

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "store/migrations.h"
+#include "store/registry.h"
 
 int cli_serve(int argc, char **argv)
 {
@@ -36,5 +37,6 @@ int cli_serve(int argc, char **argv)
         printf("configuration is valid: %s, database %s\n", args.cfg.listen, args.cfg.db);
         return CLI_OK;
     }
+    store_registry_init();
     return http_server_run(&args.cfg, api_routes);
 }

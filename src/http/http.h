@@ -64,6 +64,8 @@ const config_t *http_config(http_req_t *r);
 store_t *http_reader(http_req_t *r);
 worker_t *http_worker(http_req_t *r);
 struct ratelimit *http_ratelimit(http_req_t *r);
+/* The key that seals personal data (loaded from the data directory at start). */
+const struct vault *http_vault(http_req_t *r);
 static inline const actor_t *http_actor(http_req_t *r)
 {
     return r->session ? &r->session->actor : NULL;

@@ -28,6 +28,7 @@ const config_t *http_config(http_req_t *r) { return r->loop->server->cfg; }
 store_t *http_reader(http_req_t *r) { return r->loop->reader; }
 worker_t *http_worker(http_req_t *r) { return r->loop->server->worker; }
 struct ratelimit *http_ratelimit(http_req_t *r) { return r->loop->server->ratelimit; }
+const struct vault *http_vault(http_req_t *r) { return r->loop->server->vault; }
 
 const char *http_param(http_req_t *r, int i)
 {

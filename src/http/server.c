@@ -268,6 +268,8 @@ static int start(http_server_t *s, char *err, size_t errlen)
     const config_t *cfg = s->cfg;
     if (cfg->tls_cert[0] && (s->ssl_ctx = open_tls(cfg, err, errlen)) == NULL)
         return -1;
+    if ((s->vault = vault_load(cfg->data_dir, err, errlen)) == NULL)
+        return -1;
     if ((s->listen_fd = open_listener(cfg->listen, err, errlen)) < 0)
         return -1;
     if (writer_start(&s->writer, cfg->db, cfg->commit_batch, err, errlen) != STORE_OK)
@@ -323,6 +325,7 @@ int http_server_run(const config_t *cfg, const http_route_t *routes)
         pthread_join(s->loops[i].thread, NULL);
     worker_stop(s->worker);
     writer_stop(s->writer);
+    vault_free(s->vault);
     for (int i = 0; i < s->nloops; i++)
         store_close(s->loops[i].reader);
     log_info("stopped: every acknowledged write is committed");

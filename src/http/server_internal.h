@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 
 #include "auth/ratelimit.h"
+#include "auth/vault.h"
 #include "http/http.h"
 #include "http/metrics.h"
 
@@ -22,6 +23,7 @@ struct http_server {
     worker_t *worker;
     ratelimit_t *ratelimit;
     metrics_t *metrics;
+    vault_t *vault;
     h2o_globalconf_t globalconf;
     SSL_CTX *ssl_ctx;
     int listen_fd;

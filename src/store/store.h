@@ -48,6 +48,7 @@ void store_bind_text(store_stmt_t *st, int n, const char *s);
 void store_bind_textn(store_stmt_t *st, int n, const char *s, size_t len);
 void store_bind_blob(store_stmt_t *st, int n, const void *p, size_t len);
 void store_bind_null(store_stmt_t *st, int n);
+void store_bind_real(store_stmt_t *st, int n, double v);
 /* STORE_ROW, STORE_DONE, or a negative STORE_E* code. */
 int store_step(store_stmt_t *st);
 int64_t store_col_int(store_stmt_t *st, int col);
@@ -55,6 +56,7 @@ const char *store_col_text(store_stmt_t *st, int col); /* "" for NULL */
 const void *store_col_blob(store_stmt_t *st, int col);
 size_t store_col_bytes(store_stmt_t *st, int col);
 bool store_col_null(store_stmt_t *st, int col);
+double store_col_real(store_stmt_t *st, int col);
 /* Resets the statement and returns it to the cache. Always call it, also after errors. */
 void store_done(store_stmt_t *st);
 

@@ -1,0 +1,352 @@
+/*
+ * registry store: statements are assembled once per entity from its field table (column names
+ * only, never input) and kept for the life of the process, so the statement cache can key them
+ * by address like every other statement.
+ */
+#include "store/registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *get, *region, *list, *insert, *update, *delete;
+} entity_sql_t;
+
+static entity_sql_t sql[8];
+
+static int entity_index(const registry_entity_t *e)
+{
+    const registry_entity_t *const *all = registry_entities();
+    for (int i = 0; all[i]; i++)
+        if (all[i] == e)
+            return i;
+    abort(); /* an entity not in the table is a programming error */
+}
+
+static void add_columns(buf_t *b, const registry_entity_t *e)
+{
+    buf_adds(b, "id");
+    for (int i = 0; i < e->nfields; i++)
+        buf_addf(b, ", %s", registry_column(&e->fields[i]));
+    buf_adds(b, ", created_at, updated_at");
+}
+
+static char *build_select(const registry_entity_t *e, const char *where)
+{
+    buf_t b;
+    buf_init(&b);
+    buf_adds(&b, "SELECT ");
+    add_columns(&b, e);
+    buf_addf(&b, " FROM %s WHERE deleted_at IS NULL AND %s", e->table, where);
+    return buf_detach(&b, NULL);
+}
+
+static char *build_list(const registry_entity_t *e)
+{
+    buf_t where;
+    buf_init(&where);
+    buf_adds(&where, "($1 IS NULL OR (region_code >= $1 AND region_code < $2)) AND id > $3");
+    if (e->search)
+        buf_addf(&where, " AND ($5 IS NULL OR id IN (SELECT rowid FROM %s WHERE text LIKE $5 ESCAPE '\\'))",
+                 e->search);
+    else
+        buf_adds(&where, " AND ($5 IS NULL OR instr(name, $6) > 0)");
+    if (strcmp(e->name, "deputy") == 0)
+        buf_adds(&where, " AND ($7 = 0 OR id IN (SELECT deputy_id FROM station_deputies WHERE station_id = $7))");
+    buf_adds(&where, " ORDER BY id LIMIT $4");
+    char *s = build_select(e, where.data);
+    buf_free(&where);
+    return s;
+}
+
+static char *build_insert(const registry_entity_t *e)
+{
+    buf_t b;
+    buf_init(&b);
+    buf_addf(&b, "INSERT INTO %s (", e->table);
+    for (int i = 0; i < e->nfields; i++)
+        buf_addf(&b, "%s, ", registry_column(&e->fields[i]));
+    buf_adds(&b, "created_at, updated_at) VALUES (");
+    for (int i = 0; i < e->nfields; i++)
+        buf_addf(&b, "$%d, ", i + 1);
+    buf_addf(&b, "$%d, $%d)", e->nfields + 1, e->nfields + 1);
+    return buf_detach(&b, NULL);
+}
+
+/* Each field k is $(2k+2) "is it set?" and $(2k+3) its value; $1 is the id. */
+static char *build_update(const registry_entity_t *e)
+{
+    buf_t b;
+    buf_init(&b);
+    buf_addf(&b, "UPDATE %s SET ", e->table);
+    for (int i = 0; i < e->nfields; i++) {
+        const char *c = registry_column(&e->fields[i]);
+        buf_addf(&b, "%s = CASE WHEN $%d THEN $%d ELSE %s END, ", c, 2 * i + 2, 2 * i + 3, c);
+    }
+    buf_addf(&b, "updated_at = $%d WHERE id = $1 AND deleted_at IS NULL", 2 * e->nfields + 2);
+    return buf_detach(&b, NULL);
+}
+
+void store_registry_init(void)
+{
+    const registry_entity_t *const *all = registry_entities();
+    for (int i = 0; all[i]; i++) {
+        const registry_entity_t *e = all[i];
+        if (sql[i].get)
+            continue;
+        char where[160];
+        sql[i].get = build_select(e, "id = $1");
+        snprintf(where, sizeof(where), "SELECT coalesce(region_code, '') FROM %s WHERE id = $1 AND deleted_at IS NULL",
+                 e->table);
+        sql[i].region = strdup(where);
+        sql[i].list = build_list(e);
+        sql[i].insert = build_insert(e);
+        sql[i].update = build_update(e);
+        snprintf(where, sizeof(where),
+                 "UPDATE %s SET deleted_at = $2, updated_at = $2 WHERE id = $1 AND deleted_at IS NULL", e->table);
+        sql[i].delete = strdup(where);
+    }
+}
+
+void store_registry_row_free(store_registry_row_t *row)
+{
+    buf_free(&row->text);
+}
+
+/* Reads the columns of add_columns; text is gathered in row->text, then pointed at. */
+static void read_row(store_stmt_t *st, const registry_entity_t *e, store_registry_row_t *row)
+{
+    size_t offsets[REGISTRY_MAX_FIELDS];
+    buf_reset(&row->text);
+    row->id = store_col_int(st, 0);
+    for (int i = 0; i < e->nfields; i++) {
+        registry_value_t *v = &row->values[i];
+        int col = i + 1;
+        *v = (registry_value_t){.set = true, .null = store_col_null(st, col)};
+        offsets[i] = row->text.len;
+        buf_adds(&row->text, store_col_text(st, col));
+        buf_addc(&row->text, '\0');
+        v->i = store_col_int(st, col);
+        v->d = store_col_real(st, col);
+    }
+    for (int i = 0; i < e->nfields; i++)
+        row->values[i].text = row->text.data + offsets[i];
+    row->created_at = store_col_int(st, e->nfields + 1);
+    row->updated_at = store_col_int(st, e->nfields + 2);
+}
+
+int store_registry_get(store_t *db, const registry_entity_t *e, int64_t id, store_registry_row_t *row)
+{
+    store_stmt_t *st = store_prepare(db, sql[entity_index(e)].get);
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, id);
+    int rc = store_step(st);
+    buf_init(&row->text);
+    if (rc == STORE_ROW)
+        read_row(st, e, row);
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
+}
+
+int store_registry_region(store_t *db, const registry_entity_t *e, int64_t id, char region[13])
+{
+    store_stmt_t *st = store_prepare(db, sql[entity_index(e)].region);
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, id);
+    int rc = store_step(st);
+    if (rc == STORE_ROW)
+        snprintf(region, 13, "%s", store_col_text(st, 0));
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
+}
+
+/* "%text%" with LIKE's wildcards escaped, for the trigram index. */
+static char *like_pattern(const char *q)
+{
+    buf_t b;
+    buf_init(&b);
+    buf_addc(&b, '%');
+    for (; *q; q++) {
+        if (*q == '%' || *q == '_' || *q == '\\')
+            buf_addc(&b, '\\');
+        buf_addc(&b, *q);
+    }
+    buf_addc(&b, '%');
+    return buf_detach(&b, NULL);
+}
+
+int store_registry_each(store_t *db, const registry_entity_t *e, const store_registry_filter_t *f,
+                        int (*each)(const store_registry_row_t *row, void *arg), void *arg)
+{
+    store_stmt_t *st = store_prepare(db, sql[entity_index(e)].list);
+    if (st == NULL)
+        return STORE_ERR;
+    char *pattern = f->q && e->search ? like_pattern(f->q) : NULL;
+    store_bind_text(st, 1, f->lo);
+    store_bind_text(st, 2, f->hi);
+    store_bind_int(st, 3, f->after);
+    store_bind_int(st, 4, f->limit);
+    store_bind_text(st, 5, e->search ? pattern : f->q);
+    if (!e->search)
+        store_bind_text(st, 6, f->q);
+    if (strcmp(e->name, "deputy") == 0)
+        store_bind_int(st, 7, f->station_id);
+    store_registry_row_t row;
+    buf_init(&row.text);
+    int rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        read_row(st, e, &row);
+        if (each(&row, arg))
+            break;
+    }
+    store_done(st);
+    buf_free(&row.text);
+    free(pattern);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+static void bind_value(store_stmt_t *st, int n, const registry_field_t *f, const registry_value_t *v)
+{
+    if (!v->set || v->null)
+        store_bind_null(st, n);
+    else if (f->kind == FIELD_INT || f->kind == FIELD_REF || f->kind == FIELD_BOOL)
+        store_bind_int(st, n, v->i);
+    else if (f->kind == FIELD_REAL)
+        store_bind_real(st, n, v->d);
+    else
+        store_bind_text(st, n, v->text);
+}
+
+int store_registry_insert(store_t *db, const registry_entity_t *e, const registry_value_t *values, int64_t now,
+                          int64_t *id)
+{
+    store_stmt_t *st = store_prepare(db, sql[entity_index(e)].insert);
+    if (st == NULL)
+        return STORE_ERR;
+    for (int i = 0; i < e->nfields; i++)
+        bind_value(st, i + 1, &e->fields[i], &values[i]);
+    store_bind_int(st, e->nfields + 1, now);
+    int rc = store_run(st);
+    if (rc == STORE_OK)
+        *id = store_last_insert_id(db);
+    return rc;
+}
+
+int store_registry_update(store_t *db, const registry_entity_t *e, int64_t id, const registry_value_t *values,
+                          int64_t now)
+{
+    store_stmt_t *st = store_prepare(db, sql[entity_index(e)].update);
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, id);
+    for (int i = 0; i < e->nfields; i++) {
+        store_bind_int(st, 2 * i + 2, values[i].set);
+        bind_value(st, 2 * i + 3, &e->fields[i], &values[i]);
+    }
+    store_bind_int(st, 2 * e->nfields + 2, now);
+    int rc = store_run(st);
+    return rc != STORE_OK ? rc : store_changes(db) ? STORE_OK : STORE_ENOTFOUND;
+}
+
+int store_registry_delete(store_t *db, const registry_entity_t *e, int64_t id, int64_t now)
+{
+    store_stmt_t *st = store_prepare(db, sql[entity_index(e)].delete);
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, id);
+    store_bind_int(st, 2, now);
+    int rc = store_run(st);
+    return rc != STORE_OK ? rc : store_changes(db) ? STORE_OK : STORE_ENOTFOUND;
+}
+
+int store_deputy_set_stations(store_t *db, int64_t deputy_id, const int64_t *stations, int n)
+{
+    store_stmt_t *st = store_prepare(db, "DELETE FROM station_deputies WHERE deputy_id = $1");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, deputy_id);
+    int rc = store_run(st);
+    for (int i = 0; rc == STORE_OK && i < n; i++) {
+        st = store_prepare(db, "INSERT OR IGNORE INTO station_deputies (station_id, deputy_id) VALUES ($1, $2)");
+        if (st == NULL)
+            return STORE_ERR;
+        store_bind_int(st, 1, stations[i]);
+        store_bind_int(st, 2, deputy_id);
+        rc = store_run(st);
+    }
+    return rc;
+}
+
+int store_deputy_stations(store_t *db, int64_t deputy_id, int (*each)(int64_t station_id, void *arg), void *arg)
+{
+    store_stmt_t *st = store_prepare(db, "SELECT sd.station_id FROM station_deputies sd JOIN stations s ON"
+                                         " s.id = sd.station_id WHERE sd.deputy_id = $1 AND s.deleted_at IS NULL"
+                                         " ORDER BY sd.station_id");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, deputy_id);
+    int rc;
+    while ((rc = store_step(st)) == STORE_ROW)
+        if (each(store_col_int(st, 0), arg))
+            break;
+    store_done(st);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+int store_deputy_set_seats(store_t *db, int64_t deputy_id, const store_seat_t *seats, int n)
+{
+    store_stmt_t *st = store_prepare(db, "DELETE FROM deputy_seats WHERE deputy_id = $1");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, deputy_id);
+    int rc = store_run(st);
+    for (int i = 0; rc == STORE_OK && i < n; i++) {
+        st = store_prepare(db, "INSERT INTO deputy_seats (deputy_id, congress_id, district) VALUES ($1, $2, $3)"
+                               " ON CONFLICT DO UPDATE SET district = excluded.district");
+        if (st == NULL)
+            return STORE_ERR;
+        store_bind_int(st, 1, deputy_id);
+        store_bind_int(st, 2, seats[i].congress_id);
+        store_bind_text(st, 3, seats[i].district ? seats[i].district : "");
+        rc = store_run(st);
+    }
+    return rc;
+}
+
+int store_deputy_seats(store_t *db, int64_t deputy_id, int (*each)(const store_seat_t *seat, void *arg), void *arg)
+{
+    store_stmt_t *st = store_prepare(db, "SELECT s.congress_id, c.level, c.name, s.district FROM deputy_seats s"
+                                         " JOIN congresses c ON c.id = s.congress_id"
+                                         " WHERE s.deputy_id = $1 AND c.deleted_at IS NULL ORDER BY c.level");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, deputy_id);
+    int rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        store_seat_t seat = {store_col_int(st, 0), store_col_text(st, 3), (int)store_col_int(st, 1),
+                             store_col_text(st, 2)};
+        if (each(&seat, arg))
+            break;
+    }
+    store_done(st);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+int store_station_spokes(store_t *db, int64_t hub_id, int (*each)(int64_t id, const char *name, void *arg),
+                         void *arg)
+{
+    store_stmt_t *st = store_prepare(db, "SELECT id, name FROM stations WHERE hub_id = $1 AND deleted_at IS NULL"
+                                         " ORDER BY id");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, hub_id);
+    int rc;
+    while ((rc = store_step(st)) == STORE_ROW)
+        if (each(store_col_int(st, 0), store_col_text(st, 1), arg))
+            break;
+    store_done(st);
+    return rc < 0 ? rc : STORE_OK;
+}
