@@ -73,5 +73,7 @@ int api_registry_get(http_req_t *r);
 int api_registry_create(http_req_t *r);
 int api_registry_update(http_req_t *r);
 int api_registry_delete(http_req_t *r);
+/* The SVG QR code of a deputy's or station's public page. */
+int api_registry_qr(http_req_t *r);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "auth/vault.h"
+#include "core/qr.h"
 #include "core/utf8.h"
 #include "domain/region.h"
 #include "domain/registry.h"
@@ -627,5 +628,37 @@ int api_registry_delete(http_req_t *r)
     snprintf(w->region, sizeof(w->region), "%s", region->null ? "" : region->text);
     store_registry_row_free(&old);
     http_write(r, &w->super);
+    return 0;
+}
+
+/* ---- QR codes: 代表连心卡 and 联络站服务卡 open the record's public page ---- */
+
+int api_registry_qr(http_req_t *r)
+{
+    const registry_entity_t *e = entity_of(r);
+    int64_t id = api_param_id(r, 0);
+    char region[13];
+    if (id == 0)
+        return 0;
+    int rc = store_registry_region(http_reader(r), e, id, region);
+    if (rc != STORE_OK) {
+        if (rc == STORE_ENOTFOUND)
+            http_reply_error(r, 404, "not_found", "no such record", NULL);
+        else
+            http_reply_internal(r, "cannot read a record");
+        return 0;
+    }
+    const char *base = http_config(r)->public_url;
+    size_t n = strlen(base);
+    buf_t url, svg;
+    buf_init(&url);
+    buf_init(&svg);
+    buf_addf(&url, "%.*s/%s.html?id=%lld", (int)(n && base[n - 1] == '/' ? n - 1 : n), base, e->name, (long long)id);
+    if (qr_svg(url.data, &svg) != 0)
+        http_reply_internal(r, "cannot encode a QR code");
+    else
+        http_reply_text(r, 200, "image/svg+xml", svg.data, svg.len);
+    buf_free(&url);
+    buf_free(&svg);
     return 0;
 }

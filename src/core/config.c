@@ -31,6 +31,7 @@ static const row_t rows[] = {
     T("listen", "LIAISON_LISTEN", listen, "host:port to serve on"),
     T("data-dir", "LIAISON_DATA_DIR", data_dir, "directory for uploads and keys"),
     T("web-dir", "LIAISON_WEB_DIR", web_dir, "directory of the web front end"),
+    T("public-url", "LIAISON_PUBLIC_URL", public_url, "public base URL, encoded in QR codes"),
     T("tls-cert", "LIAISON_TLS_CERT", tls_cert, "PEM certificate; serves HTTPS with --tls-key"),
     T("tls-key", "LIAISON_TLS_KEY", tls_key, "PEM private key"),
     B("http2", "LIAISON_HTTP2", http2, "serve HTTP/2 (see docs/OPERATIONS.md)"),
@@ -58,6 +59,7 @@ void config_defaults(config_t *c)
     snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
     snprintf(c->data_dir, sizeof(c->data_dir), ".");
     snprintf(c->web_dir, sizeof(c->web_dir), "web");
+    snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
     c->rate_limits = true;
     c->max_body = 1L << 20;
     c->max_conns = 10000;
@@ -206,6 +208,10 @@ int config_validate(const config_t *c, char *err, size_t errlen)
     long port = colon ? strtol(colon + 1, &end, 10) : -1;
     if (colon == NULL || colon == c->listen || end == colon + 1 || *end || port < 1 || port > 65535) {
         snprintf(err, errlen, "listen: expected host:port, got '%s'", c->listen);
+        return -1;
+    }
+    if (strncmp(c->public_url, "http://", 7) != 0 && strncmp(c->public_url, "https://", 8) != 0) {
+        snprintf(err, errlen, "public-url: expected an http:// or https:// URL, got '%s'", c->public_url);
         return -1;
     }
     if (c->session_idle_s > c->session_max_s) {

@@ -16,6 +16,7 @@ typedef struct {
     char listen[128];        /* host:port */
     char data_dir[512];      /* uploads and keys */
     char web_dir[512];       /* static front end */
+    char public_url[256];    /* where the public reaches us: the base of QR-code links */
     char tls_cert[512];      /* PEM certificate; TLS is served when cert and key are set */
     char tls_key[512];
     bool http2;              /* off by default: h2o 2.2.5 predates the rapid-reset fix */
