@@ -424,88 +424,21 @@ static const registry_value_t *final_value(const registry_write_t *w, const stor
     return w->values[i].set || old == NULL ? &w->values[i] : &old->values[i];
 }
 
-static bool check_reference(http_req_t *r, api_input_t *in, registry_write_t *w, int i)
-{
-    const registry_field_t *f = &w->e->fields[i];
-    const registry_entity_t *target = registry_entity(f->ref);
-    char region[13], msg[160];
-    int rc = store_registry_region(http_reader(r), target, w->values[i].i, region);
-    const char *problem = rc == STORE_ENOTFOUND ? "names no such record"
-                          : rc != STORE_OK       ? "cannot be checked now"
-                                                 : registry_reference_problem(w->e, f->name, w->region, region);
-    if (problem) {
-        snprintf(msg, sizeof(msg), "%s %s", f->name, problem);
-        api_invalid(in, f->name, msg);
-    }
-    return problem == NULL;
-}
-
-/* A spoke needs a hub, and a hub is a 代表联络站 or 代表之家 other than the station itself. */
-static bool check_station(http_req_t *r, api_input_t *in, registry_write_t *w, const store_registry_row_t *old)
-{
-    const registry_entity_t *e = w->e;
-    int kind = registry_field_index(e, "kind"), hub = registry_field_index(e, "hub_id");
-    const registry_value_t *k = final_value(w, old, kind), *h = final_value(w, old, hub);
-    if (strcmp(k->text, "spoke") == 0 && h->null) {
-        api_invalid(in, "hub_id", "a liaison point (spoke) needs hub_id, its hub station");
-        return false;
-    }
-    if (!w->values[hub].set || w->values[hub].null)
-        return true;
-    store_registry_row_t target;
-    if (w->values[hub].i == w->id || store_registry_get(http_reader(r), e, w->values[hub].i, &target) != STORE_OK) {
-        api_invalid(in, "hub_id", "hub_id names no such station");
-        return false;
-    }
-    const char *tk = target.values[kind].text;
-    bool ok = strcmp(tk, "hub") == 0 || strcmp(tk, "home") == 0;
-    store_registry_row_free(&target);
-    if (!ok)
-        api_invalid(in, "hub_id", "hub_id must name a liaison station (hub) or a deputies' home");
-    return ok;
-}
-
-static bool check_deputy(http_req_t *r, api_input_t *in, registry_write_t *w)
-{
-    const registry_entity_t *station = registry_entity("station"), *congress = registry_entity("congress");
-    char region[13];
-    for (int i = 0; i < w->nstations; i++) {
-        int rc = store_registry_region(http_reader(r), station, w->stations[i], region);
-        const char *problem = rc != STORE_OK ? "names no such station" : registry_station_problem(w->region, region);
-        if (problem) {
-            char msg[160];
-            snprintf(msg, sizeof(msg), "stations %s (id %lld)", problem, (long long)w->stations[i]);
-            api_invalid(in, "stations", msg);
-            return false;
-        }
-    }
-    for (int i = 0; i < w->nseats; i++)
-        if (store_registry_region(http_reader(r), congress, w->seats[i].congress_id, region) != STORE_OK) {
-            api_invalid(in, "seats", "seats names no such congress");
-            return false;
-        }
-    return true;
-}
-
 /* Every rule that links the record to others; answers 422 on the first broken one. */
 static bool check_links(http_req_t *r, api_input_t *in, registry_write_t *w, const store_registry_row_t *old)
 {
-    const registry_entity_t *e = w->e;
-    for (int i = 0; i < e->nfields; i++)
-        if (e->fields[i].kind == FIELD_REF && w->values[i].set && !w->values[i].null && !check_reference(r, in, w, i))
-            return false;
-    if (is(e, "station"))
-        return check_station(r, in, w, old);
-    if (is(e, "deputy"))
-        return check_deputy(r, in, w);
-    if (is(e, "congress")) {
-        const registry_value_t *level = final_value(w, old, registry_field_index(e, "level"));
-        const char *problem = registry_congress_problem(level->i, w->region);
-        if (problem)
-            api_invalid(in, "region", problem);
-        return problem == NULL;
-    }
-    return true;
+    store_registry_change_t change = {w->e,        w->id,       w->values, old,      w->region,
+                                      w->stations, w->nstations, w->seats,  w->nseats};
+    const char *field;
+    char msg[200];
+    int rc = store_registry_check_links(http_reader(r), &change, &field, msg, sizeof(msg));
+    if (rc == STORE_OK)
+        return true;
+    if (rc == STORE_EINVALID)
+        api_invalid(in, field, msg);
+    else
+        http_reply_internal(r, "cannot check a record's links");
+    return false;
 }
 
 /* The record's region after the write must exist and lie in the actor's scope. */

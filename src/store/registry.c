@@ -350,3 +350,93 @@ int store_station_spokes(store_t *db, int64_t hub_id, int (*each)(int64_t id, co
     store_done(st);
     return rc < 0 ? rc : STORE_OK;
 }
+
+/* ---- link rules ---- */
+
+static const registry_value_t *final_value(const store_registry_change_t *c, int i)
+{
+    return c->values[i].set || c->old == NULL ? &c->values[i] : &c->old->values[i];
+}
+
+static int invalid(const char **field, const char *name, char *msg, size_t len, const char *fmt, const char *detail)
+{
+    *field = name;
+    snprintf(msg, len, fmt, name, detail);
+    return STORE_EINVALID;
+}
+
+static int check_reference(store_t *db, const store_registry_change_t *c, int i, const char **field, char *msg,
+                           size_t len)
+{
+    const registry_field_t *f = &c->e->fields[i];
+    char region[13];
+    int rc = store_registry_region(db, registry_entity(f->ref), c->values[i].i, region);
+    if (rc == STORE_ENOTFOUND)
+        return invalid(field, f->name, msg, len, "%s %s", "names no such record");
+    if (rc != STORE_OK)
+        return rc;
+    const char *problem = registry_reference_problem(c->e, f->name, c->region, region);
+    return problem ? invalid(field, f->name, msg, len, "%s %s", problem) : STORE_OK;
+}
+
+/* A spoke needs a hub, and a hub is a 代表联络站 or 代表之家 other than the station itself. */
+static int check_station(store_t *db, const store_registry_change_t *c, const char **field, char *msg, size_t len)
+{
+    int kind = registry_field_index(c->e, "kind"), hub = registry_field_index(c->e, "hub_id");
+    if (strcmp(final_value(c, kind)->text, "spoke") == 0 && final_value(c, hub)->null)
+        return invalid(field, "hub_id", msg, len, "%s %s", "is required: a liaison point (spoke) needs its hub");
+    if (!c->values[hub].set || c->values[hub].null)
+        return STORE_OK;
+    store_registry_row_t target;
+    if (c->values[hub].i == c->id)
+        return invalid(field, "hub_id", msg, len, "%s %s", "cannot name the station itself");
+    int rc = store_registry_get(db, c->e, c->values[hub].i, &target);
+    if (rc != STORE_OK)
+        return rc == STORE_ENOTFOUND ? invalid(field, "hub_id", msg, len, "%s %s", "names no such station") : rc;
+    const char *k = target.values[kind].text;
+    bool ok = strcmp(k, "hub") == 0 || strcmp(k, "home") == 0;
+    store_registry_row_free(&target);
+    return ok ? STORE_OK
+              : invalid(field, "hub_id", msg, len, "%s %s", "must name a liaison station (hub) or a deputies' home");
+}
+
+static int check_deputy(store_t *db, const store_registry_change_t *c, const char **field, char *msg, size_t len)
+{
+    char region[13];
+    for (int i = 0; i < c->nstations; i++) {
+        int rc = store_registry_region(db, registry_entity("station"), c->stations[i], region);
+        if (rc != STORE_OK && rc != STORE_ENOTFOUND)
+            return rc;
+        const char *problem = rc ? "names no such station" : registry_station_problem(c->region, region);
+        if (problem)
+            return invalid(field, "stations", msg, len, "%s %s", problem);
+    }
+    for (int i = 0; i < c->nseats; i++) {
+        int rc = store_registry_region(db, registry_entity("congress"), c->seats[i].congress_id, region);
+        if (rc != STORE_OK)
+            return rc == STORE_ENOTFOUND ? invalid(field, "seats", msg, len, "%s %s", "names no such congress") : rc;
+    }
+    return STORE_OK;
+}
+
+int store_registry_check_links(store_t *db, const store_registry_change_t *c, const char **field, char *msg,
+                               size_t msglen)
+{
+    const registry_entity_t *e = c->e;
+    for (int i = 0; i < e->nfields; i++) {
+        if (e->fields[i].kind != FIELD_REF || !c->values[i].set || c->values[i].null)
+            continue;
+        int rc = check_reference(db, c, i, field, msg, msglen);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    if (strcmp(e->name, "station") == 0)
+        return check_station(db, c, field, msg, msglen);
+    if (strcmp(e->name, "deputy") == 0)
+        return check_deputy(db, c, field, msg, msglen);
+    if (strcmp(e->name, "congress") == 0) {
+        const char *problem = registry_congress_problem(final_value(c, registry_field_index(e, "level"))->i, c->region);
+        return problem ? invalid(field, "region", msg, msglen, "%s: %s", problem) : STORE_OK;
+    }
+    return STORE_OK;
+}

@@ -61,6 +61,28 @@ typedef struct {
 /* Replaces the deputy's seats. */
 int store_deputy_set_seats(store_t *db, int64_t deputy_id, const store_seat_t *seats, int n);
 int store_deputy_seats(store_t *db, int64_t deputy_id, int (*each)(const store_seat_t *seat, void *arg), void *arg);
+/* A record about to be written, for the rules that link it to others. */
+typedef struct {
+    const registry_entity_t *e;
+    int64_t id;                     /* 0 for a new record */
+    const registry_value_t *values; /* the fields being set */
+    const store_registry_row_t *old; /* the record as stored, or NULL for a new one */
+    const char *region;             /* its region after the write ("" for none) */
+    const int64_t *stations;        /* a deputy's new stations */
+    int nstations;
+    const store_seat_t *seats;      /* a deputy's new seats */
+    int nseats;
+} store_registry_change_t;
+
+/*
+ * Checks the links of a change: references name live records in the same county, a spoke has a
+ * hub (a hub or home other than itself), a deputy's stations lie in the deputy's region and seats
+ * name congresses, a congress's level matches its region. STORE_OK, or STORE_EINVALID with the
+ * field at fault and a message, or another STORE_E* code when the database can't say.
+ */
+int store_registry_check_links(store_t *db, const store_registry_change_t *c, const char **field, char *msg,
+                               size_t msglen);
+
 /* Calls each(id, name) for the stations whose hub is hub_id, by id. */
 int store_station_spokes(store_t *db, int64_t hub_id, int (*each)(int64_t id, const char *name, void *arg),
                          void *arg);

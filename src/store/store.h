@@ -30,6 +30,7 @@ enum {
     STORE_EBUSY = -3,
     STORE_ENOTFOUND = -4,
     STORE_ENEWER = -5,     /* the database's schema is newer than this binary */
+    STORE_EINVALID = -6,   /* the data breaks a rule; a message says which */
 };
 
 typedef enum { STORE_READ_ONLY, STORE_READ_WRITE } store_mode_t;
