@@ -75,5 +75,8 @@ int api_registry_update(http_req_t *r);
 int api_registry_delete(http_req_t *r);
 /* The SVG QR code of a deputy's or station's public page. */
 int api_registry_qr(http_req_t *r);
+/* A CSV sheet in (all or nothing; ?dry_run=true only checks) and out. */
+int api_registry_import(http_req_t *r);
+int api_registry_export(http_req_t *r);
 
 #endif

@@ -72,7 +72,7 @@ int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_args_t *out, in
             return CLI_USAGE;
         }
         if (strncmp(a, "--", 2) != 0) {
-            if (out->npositional == spec->positional || out->npositional == CLI_MAX_POSITIONAL) {
+            if (out->npositional == spec->positional + spec->optional || out->npositional == CLI_MAX_POSITIONAL) {
                 cli_error(spec, "unexpected argument '%s' (see --help)", a);
                 return CLI_USAGE;
             }

