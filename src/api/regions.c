@@ -4,6 +4,8 @@
  */
 #include <string.h>
 
+#include "core/utf8.h"
+
 #include "api/api.h"
 #include "domain/region.h"
 #include "store/regions.h"
@@ -19,8 +21,40 @@ static int add_region(const store_region_t *r, void *arg)
     return 0;
 }
 
+/* Places whose name holds q, inside region (a county or below keeps the scan small). */
+static int search(http_req_t *r, const char *q)
+{
+    const char *region = http_query(r, "region");
+    long limit = api_query_long(r, "limit", 20, 1, 100);
+    if (limit < 0)
+        return 0;
+    if (region && !region_code_valid(region)) {
+        http_reply_error(r, 400, "bad_query", "region must be a 12-digit region code", "region");
+        return 0;
+    }
+    if (utf8_chars(q, strlen(q)) > 30) {
+        http_reply_error(r, 400, "bad_query", "q must have at most 30 characters", "q");
+        return 0;
+    }
+    char hi[REGION_CODE_LEN + 2];
+    if (region)
+        region_subtree_upper(region, hi);
+    json_t *items = json_array();
+    if (store_region_search(http_reader(r), region ? region : "0", region ? hi : ":", q, (int)limit, add_region,
+                            items) != STORE_OK) {
+        json_decref(items);
+        http_reply_internal(r, "cannot search regions");
+        return 0;
+    }
+    http_reply_json(r, 200, json_pack("{s:o}", "items", items));
+    return 0;
+}
+
 int api_regions_list(http_req_t *r)
 {
+    const char *q = http_query(r, "q");
+    if (q && *q)
+        return search(r, q);
     json_t *children = json_array();
     if (store_region_children(http_reader(r), NULL, add_region, children) != STORE_OK) {
         json_decref(children);

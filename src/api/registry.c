@@ -87,6 +87,43 @@ typedef struct {
     int64_t next;
 } page_t;
 
+typedef struct {
+    http_req_t *r;
+    json_t *items;
+    double lat, lng;
+} near_t;
+
+static int add_near(const store_registry_row_t *row, void *arg)
+{
+    near_t *n = arg;
+    const registry_entity_t *e = registry_entity("station");
+    json_t *o = row_json(n->r, e, row);
+    double d = registry_distance_m(n->lat, n->lng, row->values[registry_field_index(e, "latitude")].d,
+                                   row->values[registry_field_index(e, "longitude")].d);
+    json_object_set_new(o, "distance_m", json_integer((json_int_t)(d + 0.5)));
+    json_array_append_new(n->items, o);
+    return 0;
+}
+
+/* GET /api/v1/stations?near=lat,lng: the closest stations that have coordinates. */
+static int list_near(http_req_t *r, const registry_entity_t *e, const char *point, const store_registry_filter_t *f,
+                     int limit)
+{
+    near_t n = {r, json_array(), 0, 0};
+    if (!registry_parse_point(point, &n.lat, &n.lng)) {
+        json_decref(n.items);
+        http_reply_error(r, 400, "bad_query", "near must be latitude,longitude in degrees", "near");
+        return 0;
+    }
+    if (store_registry_near(http_reader(r), e, n.lat, n.lng, f->lo, f->hi, limit, add_near, &n) != STORE_OK) {
+        json_decref(n.items);
+        http_reply_internal(r, "cannot find nearby stations");
+        return 0;
+    }
+    http_reply_json(r, 200, json_pack("{s:o, s:n}", "items", n.items, "next"));
+    return 0;
+}
+
 static int add_item(const store_registry_row_t *row, void *arg)
 {
     page_t *p = arg;
@@ -129,6 +166,9 @@ int api_registry_list(http_req_t *r)
     long station = limit < 0 ? -1 : api_query_long(r, "station", 0, 0, 1L << 62);
     if (station < 0 || !read_filter(r, &f, hi))
         return 0;
+    const char *near = is(e, "station") ? http_query(r, "near") : NULL;
+    if (near)
+        return list_near(r, e, near, &f, (int)limit);
     f.after = after;
     f.limit = (int)limit + 1; /* one more tells whether there is a next page */
     f.station_id = station;

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,4 +252,25 @@ const char *registry_congress_problem(int64_t level, const char *region)
         return "a local congress needs its region";
     /* congress levels 2..5 sit in regions of levels 1..4 */
     return (int64_t)region_level(region) == level - 1 ? NULL : "the region's level does not match the congress's";
+}
+
+double registry_distance_m(double lat1, double lng1, double lat2, double lng2)
+{
+    const double r = 6371008.8, rad = M_PI / 180.0; /* mean Earth radius */
+    double dlat = (lat2 - lat1) * rad, dlng = (lng2 - lng1) * rad;
+    double a = sin(dlat / 2) * sin(dlat / 2) + cos(lat1 * rad) * cos(lat2 * rad) * sin(dlng / 2) * sin(dlng / 2);
+    return 2 * r * atan2(sqrt(a), sqrt(1 - a));
+}
+
+bool registry_parse_point(const char *text, double *lat, double *lng)
+{
+    char *end;
+    errno = 0;
+    *lat = strtod(text, &end);
+    if (errno || end == text || *end != ',')
+        return false;
+    const char *second = end + 1;
+    *lng = strtod(second, &end);
+    return !errno && end != second && *end == '\0' && isfinite(*lat) && isfinite(*lng) && *lat >= -90 &&
+           *lat <= 90 && *lng >= -180 && *lng <= 180;
 }

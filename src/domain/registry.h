@@ -77,6 +77,11 @@ const char *registry_congress_problem(int64_t level, const char *region);
 /* A deputy's station lies inside the deputy's region. NULL when allowed, else why not. */
 const char *registry_station_problem(const char *deputy_region, const char *station_region);
 
+/* Great-circle distance in metres between two points in degrees (haversine). */
+double registry_distance_m(double lat1, double lng1, double lat2, double lng2);
+/* Parses "lat,lng" in degrees; false when it is not two numbers in range. */
+bool registry_parse_point(const char *text, double *lat, double *lng);
+
 /* The column a field is stored in ("region" lives in region_code, "phone" in phone_sealed). */
 const char *registry_column(const registry_field_t *f);
 /* Fills unset optional fields with their defaults, for a new record: "" for text, the first

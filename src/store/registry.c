@@ -5,12 +5,13 @@
  */
 #include "store/registry.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-    char *get, *region, *list, *insert, *update, *delete;
+    char *get, *region, *list, *insert, *update, *delete, *near;
 } entity_sql_t;
 
 static entity_sql_t sql[8];
@@ -106,6 +107,11 @@ void store_registry_init(void)
         snprintf(where, sizeof(where),
                  "UPDATE %s SET deleted_at = $2, updated_at = $2 WHERE id = $1 AND deleted_at IS NULL", e->table);
         sql[i].delete = strdup(where);
+        /* nearest first: squared degrees with longitude shrunk by cos(latitude), bound by the caller */
+        sql[i].near = build_select(e, "latitude IS NOT NULL AND longitude IS NOT NULL"
+                                      " AND ($1 IS NULL OR (region_code >= $1 AND region_code < $2))"
+                                      " ORDER BY (latitude - $3) * (latitude - $3)"
+                                      " + (longitude - $4) * (longitude - $4) * $5, id LIMIT $6");
     }
 }
 
@@ -442,4 +448,32 @@ int store_registry_check_links(store_t *db, const store_registry_change_t *c, co
         return problem ? invalid(field, "region", msg, msglen, "%s: %s", problem) : STORE_OK;
     }
     return STORE_OK;
+}
+
+int store_registry_near(store_t *db, const registry_entity_t *e, double lat, double lng, const char *lo,
+                        const char *hi, int limit, int (*each)(const store_registry_row_t *row, void *arg), void *arg)
+{
+    if (registry_field_index(e, "latitude") < 0)
+        return STORE_ERR;
+    store_stmt_t *st = store_prepare(db, sql[entity_index(e)].near);
+    if (st == NULL)
+        return STORE_ERR;
+    double shrink = cos(lat * M_PI / 180.0);
+    store_bind_text(st, 1, lo);
+    store_bind_text(st, 2, hi);
+    store_bind_real(st, 3, lat);
+    store_bind_real(st, 4, lng);
+    store_bind_real(st, 5, shrink * shrink);
+    store_bind_int(st, 6, limit);
+    store_registry_row_t row;
+    buf_init(&row.text);
+    int rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        read_row(st, e, &row);
+        if (each(&row, arg))
+            break;
+    }
+    store_done(st);
+    buf_free(&row.text);
+    return rc < 0 ? rc : STORE_OK;
 }

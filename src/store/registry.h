@@ -37,6 +37,9 @@ int store_registry_region(store_t *db, const registry_entity_t *e, int64_t id, c
 /* Calls each(row) in id order; the row is valid only during the call. */
 int store_registry_each(store_t *db, const registry_entity_t *e, const store_registry_filter_t *filter,
                         int (*each)(const store_registry_row_t *row, void *arg), void *arg);
+/* Records with coordinates (stations), nearest to (lat, lng) first, within [lo, hi) if given. */
+int store_registry_near(store_t *db, const registry_entity_t *e, double lat, double lng, const char *lo,
+                        const char *hi, int limit, int (*each)(const store_registry_row_t *row, void *arg), void *arg);
 int store_registry_insert(store_t *db, const registry_entity_t *e, const registry_value_t *values, int64_t now,
                           int64_t *id);
 /* Changes only the fields that are set. */
