@@ -349,22 +349,25 @@ static void registry_respond(http_write_t *w, http_req_t *r, int status)
         reply_record(r, rw->e, rw->id, rw->op == CREATE ? 201 : 200);
 }
 
-/* A JSON value as the text registry_parse reads ("" for null); false for arrays and objects. */
-static bool value_text(json_t *v, char *scratch, size_t len, const char **out)
+/* A JSON value as the text registry_parse reads ("" for null); NULL, or what is wrong with it. */
+static const char *value_text(json_t *v, char *scratch, size_t len, const char **out)
 {
-    if (json_is_string(v))
+    if (json_is_string(v)) {
         *out = json_string_value(v);
-    else if (json_is_integer(v))
-        snprintf(scratch, len, "%lld", (long long)json_integer_value(v)), *out = scratch;
+        return strlen(*out) == json_string_length(v) ? NULL : "holds a NUL character";
+    }
+    if (json_is_integer(v))
+        snprintf(scratch, len, "%lld", (long long)json_integer_value(v));
     else if (json_is_real(v))
-        snprintf(scratch, len, "%.17g", json_real_value(v)), *out = scratch;
+        snprintf(scratch, len, "%.17g", json_real_value(v));
     else if (json_is_boolean(v))
-        *out = json_is_true(v) ? "true" : "false";
+        snprintf(scratch, len, "%s", json_is_true(v) ? "true" : "false");
     else if (json_is_null(v))
-        *out = "";
+        scratch[0] = '\0';
     else
-        return false;
-    return true;
+        return "must be a single value";
+    *out = scratch;
+    return NULL;
 }
 
 /* Copies text into the write's buffer; returns its offset (pointers are fixed at the end). */
@@ -404,8 +407,9 @@ static bool parse_seats(api_input_t *in, registry_write_t *w, json_t *v, size_t 
     for (size_t i = 0; i < json_array_size(v); i++) {
         json_t *s = json_array_get(v, i), *c = json_object_get(s, "congress_id"), *d = json_object_get(s, "district");
         const char *district = json_is_string(d) ? json_string_value(d) : "";
+        size_t n = strlen(district);
         if (!json_is_integer(c) || json_integer_value(c) < 1 || (d && !json_is_string(d)) ||
-            !utf8_valid(district, strlen(district)) || utf8_chars(district, strlen(district)) > 60) {
+            (d && n != json_string_length(d)) || !utf8_valid(district, n) || utf8_chars(district, n) > 60) {
             api_invalid(in, "seats", "each seat needs a congress_id and at most 60 characters of district");
             return false;
         }
@@ -438,8 +442,9 @@ static bool parse_body(http_req_t *r, api_input_t *in, registry_write_t *w)
             return false;
         }
         const registry_field_t *f = &w->e->fields[i];
-        const char *problem = value_text(v, scratch, sizeof(scratch), &text) ? registry_parse(f, text, &w->values[i])
-                                                                            : "must be a single value";
+        const char *problem = value_text(v, scratch, sizeof(scratch), &text);
+        if (problem == NULL)
+            problem = registry_parse(f, text, &w->values[i]);
         if (problem) {
             snprintf(msg, sizeof(msg), "%s %s", key, problem);
             api_invalid(in, key, msg);
@@ -469,8 +474,15 @@ static const registry_value_t *final_value(const registry_write_t *w, const stor
 /* Every rule that links the record to others; answers 422 on the first broken one. */
 static bool check_links(http_req_t *r, api_input_t *in, registry_write_t *w, const store_registry_row_t *old)
 {
-    store_registry_change_t change = {w->e,        w->id,       w->values, old,      w->region,
-                                      w->stations, w->nstations, w->seats,  w->nseats};
+    store_registry_change_t change = {w->e,
+                                      w->id,
+                                      w->values,
+                                      old,
+                                      w->region,
+                                      w->set_stations ? w->stations : NULL,
+                                      w->nstations,
+                                      w->seats,
+                                      w->nseats};
     const char *field;
     char msg[200];
     int rc = store_registry_check_links(http_reader(r), &change, &field, msg, sizeof(msg));
@@ -597,6 +609,12 @@ int api_registry_delete(http_req_t *r)
     store_registry_row_t old;
     if (id == 0 || !load_in_scope(r, e, id, &old))
         return 0;
+    bool has_spokes = false;
+    if (is(e, "station") && store_station_has_spokes(http_reader(r), id, &has_spokes) == STORE_OK && has_spokes) {
+        store_registry_row_free(&old);
+        http_reply_error(r, 409, "has_spokes", "move or delete the liaison points under this station first", NULL);
+        return 0;
+    }
     registry_write_t *w = new_write(r, DELETE);
     w->id = id;
     const registry_value_t *region = &old.values[registry_region_field(e)];

@@ -136,7 +136,7 @@ void http_reply_text(http_req_t *r, int status, const char *content_type, const 
 
 void http_reply_json(http_req_t *r, int status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)); /* 26.58, not 26.579999999999998 */
     json_decref(body);
     if (text == NULL) {
         http_reply_internal(r, "cannot serialize a response");

@@ -409,16 +409,70 @@ static int check_station(store_t *db, const store_registry_change_t *c, const ch
               : invalid(field, "hub_id", msg, len, "%s %s", "must name a liaison station (hub) or a deputies' home");
 }
 
+static int count_one(int64_t id, const char *name, void *arg)
+{
+    ++*(int *)arg;
+    return 1;
+}
+
+int store_station_has_spokes(store_t *db, int64_t id, bool *has)
+{
+    int n = 0;
+    int rc = store_station_spokes(db, id, count_one, &n);
+    *has = n > 0;
+    return rc;
+}
+
+/* A hub or home with live spokes stays one, or its spokes would hang from nothing. */
+static int check_hub_kind(store_t *db, const store_registry_change_t *c, const char **field, char *msg, size_t len)
+{
+    int kind = registry_field_index(c->e, "kind");
+    if (c->old == NULL || !c->values[kind].set || c->values[kind].null)
+        return STORE_OK;
+    const char *k = c->values[kind].text;
+    if (strcmp(k, "hub") == 0 || strcmp(k, "home") == 0)
+        return STORE_OK;
+    bool has;
+    int rc = store_station_has_spokes(db, c->id, &has);
+    if (rc != STORE_OK)
+        return rc;
+    return has ? invalid(field, "kind", msg, len, "%s %s", "cannot change while liaison points hang from this station")
+               : STORE_OK;
+}
+
+typedef struct {
+    int64_t ids[64];
+    int n;
+} id_list_t;
+
+static int collect_id(int64_t id, void *arg)
+{
+    id_list_t *l = arg;
+    if (l->n < 64)
+        l->ids[l->n++] = id;
+    return 0;
+}
+
 static int check_deputy(store_t *db, const store_registry_change_t *c, const char **field, char *msg, size_t len)
 {
     char region[13];
-    for (int i = 0; i < c->nstations; i++) {
-        int rc = store_registry_region(db, registry_entity("station"), c->stations[i], region);
+    const int64_t *stations = c->stations;
+    int nstations = c->nstations;
+    id_list_t stored = {.n = 0};
+    if (stations == NULL && c->old) { /* a deputy who moves must still lie over their stations */
+        int rc = store_deputy_stations(db, c->id, collect_id, &stored);
+        if (rc != STORE_OK)
+            return rc;
+        stations = stored.ids;
+        nstations = stored.n;
+    }
+    for (int i = 0; i < nstations; i++) {
+        int rc = store_registry_region(db, registry_entity("station"), stations[i], region);
         if (rc != STORE_OK && rc != STORE_ENOTFOUND)
             return rc;
         const char *problem = rc ? "names no such station" : registry_station_problem(c->region, region);
         if (problem)
-            return invalid(field, "stations", msg, len, "%s %s", problem);
+            return invalid(field, c->stations ? "stations" : "region", msg, len, "%s %s", problem);
     }
     for (int i = 0; i < c->nseats; i++) {
         int rc = store_registry_region(db, registry_entity("congress"), c->seats[i].congress_id, region);
@@ -439,8 +493,10 @@ int store_registry_check_links(store_t *db, const store_registry_change_t *c, co
         if (rc != STORE_OK)
             return rc;
     }
-    if (strcmp(e->name, "station") == 0)
-        return check_station(db, c, field, msg, msglen);
+    if (strcmp(e->name, "station") == 0) {
+        int rc = check_station(db, c, field, msg, msglen);
+        return rc ? rc : check_hub_kind(db, c, field, msg, msglen);
+    }
     if (strcmp(e->name, "deputy") == 0)
         return check_deputy(db, c, field, msg, msglen);
     if (strcmp(e->name, "congress") == 0) {

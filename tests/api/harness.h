@@ -14,8 +14,9 @@
 #include <sys/types.h>
 
 #define DEMO_PASSWORD "liaison-demo"
-#define HOME_REGION "520201000000"    /* 钟山区: the demo accounts' county */
-#define FOREIGN_REGION "520203000000" /* 六枝特区: a neighbour, outside their scope */
+#define HOME_REGION "320623000000"    /* 如东县 (Jiangsu): the demo county */
+#define FOREIGN_REGION "320682000000" /* 如皋市: a neighbour, outside their scope */
+#define FOREIGN_ADMIN "admin-rugao"   /* the demo's admin of FOREIGN_REGION */
 
 typedef struct {
     pid_t pid;

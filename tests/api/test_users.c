@@ -4,7 +4,7 @@
  * (403). Other roles read only their own account. Every change lands in the audit log, which each
  * admin reads for its own subtree only.
  *
- * One server for the file, with an account in the neighbouring county (六枝特区) made from the
+ * One server for the file, with an account in the neighbouring county (如皋市) made from the
  * command line before anyone signs in. Tests that create accounts use names of their own.
  */
 #include <setjmp.h>
@@ -18,11 +18,11 @@
 
 #include "harness.h"
 
-#define FOREIGN_CLERK "liuzhi-clerk"
-#define UNKNOWN_HOME_REGION "520201001000" /* a well-formed township code under 钟山区 that is not loaded */
+#define FOREIGN_CLERK "rugao-clerk"
+#define UNKNOWN_HOME_REGION "320623999000" /* a well-formed township code under 如东县 that is not loaded */
 
 static server_t srv;
-static client_t admin, liuzhi, staff, deputy, unit, member;
+static client_t admin, rugao, staff, deputy, unit, member;
 
 static int start_server(void **state)
 {
@@ -30,14 +30,14 @@ static int start_server(void **state)
     char out[4096];
     int rc = run_cli(&srv, out, sizeof(out),
                      (const char *const[]){"user", "add", FOREIGN_CLERK, "--region", FOREIGN_REGION, "--role", "staff",
-                                           "--display-name", "六枝联络员", "--password", DEMO_PASSWORD, NULL});
+                                           "--display-name", "如皋联络员", "--password", DEMO_PASSWORD, NULL});
     if (rc != 0) {
         fprintf(stderr, "liaison user add: %s\n", out);
         return -1;
     }
     server_start(&srv, NULL);
     bool ok = client_login(&admin, &srv, "admin", DEMO_PASSWORD) &&
-              client_login(&liuzhi, &srv, "admin-liuzhi", DEMO_PASSWORD) &&
+              client_login(&rugao, &srv, "admin-rugao", DEMO_PASSWORD) &&
               client_login(&staff, &srv, "staff", DEMO_PASSWORD) &&
               client_login(&deputy, &srv, "deputy", DEMO_PASSWORD) &&
               client_login(&unit, &srv, "unit", DEMO_PASSWORD) && client_login(&member, &srv, "member", DEMO_PASSWORD);
@@ -149,11 +149,11 @@ static void admin_lists_only_the_accounts_of_their_county(void **state)
     for (size_t i = 0; i < sizeof(home) / sizeof(home[0]); i++)
         if (!list_has(users, home[i]))
             fail_msg("the list lacks %s", home[i]);
-    assert_false(list_has(users, "admin-liuzhi"));
+    assert_false(list_has(users, "admin-rugao"));
     assert_false(list_has(users, FOREIGN_CLERK));
-    assert_all_regions_under(users, "region", "520201");
+    assert_all_regions_under(users, "region", "320623");
     /* every account of the county, and only those */
-    assert_int_equal(json_array_size(users), count_users("region_code = '" HOME_REGION "'"));
+    assert_int_equal(json_array_size(users), count_users("region_code LIKE '320623%'"));
     size_t i;
     json_t *u;
     json_array_foreach(users, i, u)
@@ -164,13 +164,13 @@ static void admin_lists_only_the_accounts_of_their_county(void **state)
     api_res_free(r);
 
     /* the neighbour's admin sees theirs, including the one made on the command line */
-    r = client_request(&liuzhi, "GET", "/api/v1/users?limit=500", NULL);
+    r = client_request(&rugao, "GET", "/api/v1/users?limit=500", NULL);
     assert_int_equal(r->status, 200);
     users = json_object_get(r->json, "users");
-    assert_true(list_has(users, "admin-liuzhi"));
+    assert_true(list_has(users, "admin-rugao"));
     assert_true(list_has(users, FOREIGN_CLERK));
     assert_false(list_has(users, "admin"));
-    assert_all_regions_under(users, "region", "520203");
+    assert_all_regions_under(users, "region", "320682");
     api_res_free(r);
 }
 
@@ -257,21 +257,21 @@ static void creating_an_account_in_the_foreign_county_answers_403(void **state)
     }
     assert_int_equal(count_users("username = 'foreign-clerk'"), 0);
     /* the county's own admin may */
-    api_res_t *r = send_json(&liuzhi, "POST", "/api/v1/users", account_body("foreign-clerk", FOREIGN_REGION));
+    api_res_t *r = send_json(&rugao, "POST", "/api/v1/users", account_body("foreign-clerk", FOREIGN_REGION));
     assert_int_equal(r->status, 201);
     api_res_free(r);
 }
 
 static void duplicate_username_answers_409(void **state)
 {
-    static const char *const taken[] = {"staff", "STAFF", "Admin-Liuzhi"};
+    static const char *const taken[] = {"staff", "STAFF", "Admin-Rugao"};
     for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
         api_res_t *r = send_json(&admin, "POST", "/api/v1/users", account_body(taken[i], HOME_REGION));
         assert_error(r, 409, "username_taken", "username");
         api_res_free(r);
     }
     assert_int_equal(count_users("username = 'staff' COLLATE NOCASE"), 1);
-    assert_int_equal(count_users("username = 'admin-liuzhi' COLLATE NOCASE"), 1);
+    assert_int_equal(count_users("username = 'admin-rugao' COLLATE NOCASE"), 1);
     /* staff's password was not replaced by the refused request */
     client_t again;
     assert_true(client_login(&again, &srv, "staff", DEMO_PASSWORD));
@@ -306,11 +306,11 @@ static void each_missing_or_bad_field_answers_422_naming_it(void **state)
         {"role", "\"public\""},
         {"role", "\"Admin\""},
         {"region", NULL},
-        {"region", "\"5202010000\""},
-        {"region", "\"52020100000x\""},
+        {"region", "\"3206230000\""},
+        {"region", "\"32062300000x\""},
         {"region", "\"000000000000\""},
-        {"region", "\"520201000001\""}, /* a non-zero group after a zero one */
-        {"region", "520201000000"},
+        {"region", "\"320623000001\""}, /* a non-zero group after a zero one */
+        {"region", "320623000000"},
     };
     int before = count_users("1");
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -367,10 +367,10 @@ static void admin_reading_a_foreign_account_gets_404_like_a_missing_one(void **s
     /* and the other way round */
     char home_admin[64];
     user_path(home_admin, sizeof(home_admin), user_id("admin"));
-    a = client_request(&liuzhi, "GET", home_admin, NULL);
+    a = client_request(&rugao, "GET", home_admin, NULL);
     assert_error(a, 404, "not_found", NULL);
     api_res_free(a);
-    a = client_request(&liuzhi, "GET", foreign, NULL);
+    a = client_request(&rugao, "GET", foreign, NULL);
     assert_int_equal(a->status, 200);
     assert_string_equal(json_string_value(json_object_get(a->json, "username")), FOREIGN_CLERK);
     api_res_free(a);
@@ -522,7 +522,7 @@ static void every_account_change_writes_an_audit_entry_with_the_actor_and_ip(voi
     assert_entry_by(&admin, before, "user.update", id, "password reset", "admin", HOME_REGION);
 
     /* the neighbour's admin sees none of it */
-    api_res_t *seen = client_request(&liuzhi, "GET", "/api/v1/audit?limit=1000", NULL);
+    api_res_t *seen = client_request(&rugao, "GET", "/api/v1/audit?limit=1000", NULL);
     assert_int_equal(seen->status, 200);
     char entity_id[24];
     snprintf(entity_id, sizeof(entity_id), "%lld", id);
@@ -537,11 +537,11 @@ static void every_account_change_writes_an_audit_entry_with_the_actor_and_ip(voi
 
 static void foreign_admin_does_not_see_zhongshan_audit_entries(void **state)
 {
-    api_res_t *r = client_request(&liuzhi, "GET", "/api/v1/audit?limit=1000", NULL);
+    api_res_t *r = client_request(&rugao, "GET", "/api/v1/audit?limit=1000", NULL);
     assert_int_equal(r->status, 200);
     json_t *entries = json_object_get(r->json, "entries");
     assert_true(json_array_size(entries) > 0);
-    assert_all_regions_under(entries, "region", "520203");
+    assert_all_regions_under(entries, "region", "320682");
     /* what it does see: the command line's account and its own sign-in */
     bool cli_create = false, own_login = false;
     size_t i;
@@ -552,25 +552,25 @@ static void foreign_admin_does_not_see_zhongshan_audit_entries(void **state)
         const char *actor = json_string_value(json_object_get(e, "actor"));
         if (strcmp(action, "user.create") == 0 && strcmp(actor, "cli") == 0)
             cli_create = true;
-        if (strcmp(action, "session.login") == 0 && strcmp(actor, "admin-liuzhi") == 0)
+        if (strcmp(action, "session.login") == 0 && strcmp(actor, "admin-rugao") == 0)
             own_login = true;
     }
     assert_true(cli_create);
     assert_true(own_login);
     api_res_free(r);
 
-    /* and the home admin sees only 钟山区, its own sign-in among it */
+    /* and the home admin sees only 如东县, its own sign-in among it */
     r = client_request(&admin, "GET", "/api/v1/audit?limit=1000", NULL);
     assert_int_equal(r->status, 200);
     entries = json_object_get(r->json, "entries");
     assert_true(json_array_size(entries) > 0);
-    assert_all_regions_under(entries, "region", "520201");
+    assert_all_regions_under(entries, "region", "320623");
     api_res_free(r);
 
-    /* the database does hold 钟山区 entries, so the emptiness above is the filter's doing */
+    /* the database does hold 如东县 entries, so the emptiness above is the filter's doing */
     char out[32];
     assert_int_equal(
-        db_query(&srv, "SELECT count(*) FROM audit_log WHERE region_code LIKE '520201%'", out, sizeof(out)), 0);
+        db_query(&srv, "SELECT count(*) FROM audit_log WHERE region_code LIKE '320623%'", out, sizeof(out)), 0);
     assert_true(atoi(out) > 0);
 }
 

@@ -26,7 +26,7 @@ trap cleanup EXIT
 
 DB=$TMP/liaison.db
 DATA=$TMP/data
-HOME_REGION=520201000000 # 钟山区, loaded by `liaison demo`
+HOME_REGION=320623000000 # 如东县, loaded by `liaison demo`
 
 passed=0
 failed=0
@@ -121,7 +121,7 @@ check "migrate twice: the second run says 0 migrations applied" \
     bash -c '[[ $0 -eq 0 && $1 == *"(0 migrations applied)"* ]]' "$rc" "$out"
 
 run "$BIN" demo --db "$DB"
-check "demo loads regions and accounts" bash -c '[[ $0 -eq 0 && $1 == *admin-liuzhi* ]]' "$rc" "$out"
+check "demo loads regions and accounts" bash -c '[[ $0 -eq 0 && $1 == *admin-rugao* ]]' "$rc" "$out"
 
 # ---- a database from a newer liaison is refused --------------------------------------------
 
@@ -154,8 +154,8 @@ check "user add takes the password from LIAISON_PASSWORD" test "$rc" -eq 0
 
 run "$BIN" user list --db "$DB"
 check "user list shows the new account with its role and region" \
-    bash -c 'grep -Eq "^[0-9]+ +alice +staff +520201000000 +李爱丽$" <<<"$0"' "$out"
-check "user list shows the demo accounts" bash -c '[[ $0 == *admin-liuzhi* && $0 == *carol* ]]' "$out"
+    bash -c 'grep -Eq "^[0-9]+ +alice +staff +320623000000 +李爱丽$" <<<"$0"' "$out"
+check "user list shows the demo accounts" bash -c '[[ $0 == *admin-rugao* && $0 == *carol* ]]' "$out"
 
 run "$BIN" user passwd alice --db "$DB" --password 'second password 2'
 check "user passwd sets a new password" bash -c '[[ $0 -eq 0 && $1 == *"password of alice changed"* ]]' "$rc" "$out"
@@ -181,7 +181,7 @@ check "user list no longer marks it disabled" \
 run "$BIN" audit --db "$DB"
 check "audit exits 0" test "$rc" -eq 0
 check "audit shows the account's creation by the cli" \
-    bash -c 'grep -E " cli +user\.create +user#$1 +region=520201000000 .* staff$" <<<"$0" >/dev/null' "$out" "$alice_id"
+    bash -c 'grep -E " cli +user\.create +user#$1 +region=320623000000 .* staff$" <<<"$0" >/dev/null' "$out" "$alice_id"
 check "audit shows both password resets" \
     test "$(grep -cE " cli +user\.update +user#$alice_id .*password reset$" "$TMP/out" || true)" = 2
 check "audit shows the disable and the enable, in that order" \
@@ -316,7 +316,7 @@ else
     check "the backup holds every account created before it began" \
         bash -c '[[ $0 =~ ^[0-9]+$ && $0 -ge $1 && $0 -le $2 ]]' "$in_backup" "$before" "$after"
     check "the backup holds the demo accounts and alice" \
-        test "$(sqlite3 "$TMP/backup.db" "SELECT count(*) FROM users WHERE username IN ('admin','admin-liuzhi','alice')" 2>&1)" = 3
+        test "$(sqlite3 "$TMP/backup.db" "SELECT count(*) FROM users WHERE username IN ('admin','admin-rugao','alice')" 2>&1)" = 3
     run "$BIN" migrate --db "$TMP/backup.db"
     check "the backup is a current liaison database" \
         bash -c '[[ $0 -eq 0 && $1 == *"(0 migrations applied)"* ]]' "$rc" "$out"

@@ -17,7 +17,7 @@ const BIN = process.env.LIAISON_BIN || resolve('build/liaison');
 const WEB = process.env.LIAISON_WEB_DIR || resolve('web');
 const CHROMIUM = '/usr/bin/chromium';
 
-const ADMIN = {username: 'admin', password: 'liaison-demo', name: '王主任（钟山区人大代表工委）', region: '520201000000'};
+const ADMIN = {username: 'admin', password: 'liaison-demo', name: '王主任（如东县人大常委会代表工委）', region: '320623000000'};
 const PHONE = {width: 390, height: 844};
 const NARROW = {width: 360, height: 740};
 
@@ -242,7 +242,7 @@ test('staff_page_and_portal_fit_a_360px_phone_without_sideways_scrolling', {time
   await page.locator('#users-body tr').first().waitFor();
   assert.ok(await scrollWidth(page) <= 360, `workspace (zh-CN) is ${await scrollWidth(page)} px wide`);
   // the accounts table is wider than the phone: it scrolls inside its own box
-  const box = await page.locator('.table-scroll').evaluate((el) => ({scroll: el.scrollWidth, client: el.clientWidth}));
+  const box = await page.locator('#users-view .table-scroll').evaluate((el) => ({scroll: el.scrollWidth, client: el.clientWidth}));
   assert.ok(box.client <= 360, `table box is ${box.client} px wide`);
   await page.getByRole('button', {name: 'English'}).click();
   assert.ok(await scrollWidth(page) <= 360, `workspace (en) is ${await scrollWidth(page)} px wide`);
@@ -297,7 +297,7 @@ test('admin_creates_an_account_through_the_form_and_sees_it_in_the_accounts_tabl
   await row.waitFor();
   assert.match(await row.textContent(), /周联络员/);
   assert.match(await row.textContent(), /人大代表/);
-  assert.match(await row.textContent(), /520201000000/);
+  assert.match(await row.textContent(), /320623000000/);
   await page.locator('#users-status').getByText('已创建账号“e2e-clerk”。').waitFor();
   assert.equal(await form.getByLabel('用户名').inputValue(), '', 'the form is emptied for the next account');
 
@@ -311,7 +311,7 @@ test('admin_creates_an_account_through_the_form_and_sees_it_in_the_accounts_tabl
 
   // a region outside the admin's county is refused and translated
   await form.getByLabel('用户名').fill('e2e-elsewhere');
-  await form.getByLabel('所属地区代码').fill('520203000000');
+  await form.getByLabel('所属地区代码').fill('320682000000');
   await form.getByRole('button', {name: '创建账号'}).click();
   await page.locator('#create-error').getByText('超出了您的管辖范围').waitFor();
   assert.equal(await page.locator('#users-body tr').filter({hasText: 'e2e-elsewhere'}).count(), 0);

@@ -1,8 +1,11 @@
 /* staff: the staff workspace - sign in and out, change password, and for admins the
- * accounts of their region and a form to create one. */
+ * accounts of their region, a form to create one, and the registry (registry.js). */
 
 import {initI18n, t, has, getLang} from './i18n.js';
 import {api, setCsrfToken} from './api.js';
+import {say, rerenderMessages, capitalize, errorText, clearFormError, showFormError, missingField, formValues, once}
+  from './forms.js';
+import * as registry from './registry.js';
 
 const PAGE = 100; /* accounts fetched per request */
 
@@ -11,111 +14,8 @@ const $ = (id) => document.getElementById(id);
 const state = {
   me: null,
   users: [],
-  more: false,
-  busy: new Set()
+  more: false
 };
-
-/* ---- messages that follow the language ------------------------------------------ */
-
-/* Each live message is remembered as a function, so a language switch can re-render it. */
-const messages = new Map();
-
-function say(id, render) {
-  const el = $(id);
-  if (!render) {
-    messages.delete(id);
-    el.textContent = '';
-    return;
-  }
-  messages.set(id, render);
-  el.textContent = render();
-}
-
-function capitalize(s) {
-  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
-}
-
-/* The words for an API (or client-side) error, in the current language: the most specific
- * translation first (error.<code>.<field>, then error.<code>), else the server's message. */
-function errorText(err) {
-  if (err.code === 'too_many_attempts' && err.retryAfter)
-    return t('error.too_many_attempts.wait', {seconds: err.retryAfter});
-  if (err.code && err.field && has(`error.${err.code}.${err.field}`))
-    return t(`error.${err.code}.${err.field}`);
-  if (err.code && has(`error.${err.code}`))
-    return t(`error.${err.code}`);
-  if (err.message)
-    return err.message;
-  return t('error.unknown', {status: err.status});
-}
-
-function control(form, name) {
-  const el = form.elements.namedItem(name);
-  return el instanceof HTMLElement && !el.hidden && el.labels && el.labels.length ? el : null;
-}
-
-function clearFormError(form, errorId) {
-  for (const el of form.querySelectorAll('[aria-invalid]')) {
-    el.removeAttribute('aria-invalid');
-    const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== errorId);
-    if (ids.length)
-      el.setAttribute('aria-describedby', ids.join(' '));
-    else
-      el.removeAttribute('aria-describedby');
-  }
-  say(errorId, null);
-}
-
-/* Shows err in the form's alert, naming the field it is about, marks that field invalid,
- * and returns the field (or null) so the caller can move focus to it. */
-function showFormError(form, errorId, err) {
-  clearFormError(form, errorId);
-  const input = err.field ? control(form, err.field) : null;
-  if (input) {
-    input.setAttribute('aria-invalid', 'true');
-    const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
-    ids.push(errorId);
-    input.setAttribute('aria-describedby', ids.join(' '));
-  }
-  say(errorId, () => {
-    const text = errorText(err);
-    if (!err.field)
-      return capitalize(text);
-    const name = input ? input.labels[0].textContent.trim() : err.field;
-    return name + t('field.separator') + text;
-  });
-  return input;
-}
-
-/* The first empty required control of form, as a client-side error, or null. */
-function missingField(form) {
-  for (const el of form.elements) {
-    if (el.required && !el.hidden && !String(el.value).trim())
-      return {code: 'required', field: el.name};
-  }
-  return null;
-}
-
-function formValues(form) {
-  const out = {};
-  for (const [key, value] of new FormData(form))
-    out[key] = typeof value === 'string' ? value : '';
-  return out;
-}
-
-/* Runs one request for a form at a time; a second submit while busy is ignored. */
-async function once(form, fn) {
-  if (state.busy.has(form.id))
-    return;
-  state.busy.add(form.id);
-  form.setAttribute('aria-busy', 'true');
-  try {
-    await fn();
-  } finally {
-    state.busy.delete(form.id);
-    form.removeAttribute('aria-busy');
-  }
-}
 
 /* ---- views ------------------------------------------------------------------------ */
 
@@ -147,6 +47,7 @@ function showSignedOut() {
   $('users-body').replaceChildren();
   for (const id of ['signout-error', 'users-error', 'users-status', 'create-error', 'password-error', 'password-status'])
     say(id, null);
+  registry.hide();
 }
 
 function renderMe() {
@@ -169,6 +70,7 @@ function showSignedIn(session) {
   if (admin) {
     $('create-region').value = state.me.region;
     loadUsers();
+    registry.show(state.me, {onSessionLost: sessionLost});
   }
 }
 
@@ -363,11 +265,11 @@ async function restoreSession() {
 function start() {
   initI18n();
   document.addEventListener('langchange', () => {
-    for (const [id, render] of messages)
-      $(id).textContent = render();
+    rerenderMessages();
     if (state.me) {
       renderMe();
       renderUsers();
+      registry.render();
     }
   });
   $('login-form').addEventListener('submit', onLogin);
