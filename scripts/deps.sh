@@ -5,13 +5,18 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates curl
-  libh2o-evloop-dev libssl-dev libuv1-dev zlib1g-dev
+  libh2o-evloop-dev libssl-dev zlib1g-dev
   libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
   libqrencode-dev libxlsxwriter-dev
   libcmocka-dev libcurl4-openssl-dev
   wrk nginx-light openssl
-  nodejs npm chromium fonts-wqy-microhei
+  chromium fonts-wqy-microhei
 )
+# Node.js from Debian, unless a Node.js with its own npm is already installed (a distribution
+# package of npm would conflict with it).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  APT_PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
