@@ -45,7 +45,7 @@ int api_session_get(http_req_t *r)
 static void set_cookie(http_req_t *r, const char *token, int max_age)
 {
     char cookie[256];
-    bool tls = r->h->scheme == &H2O_URL_SCHEME_HTTPS;
+    bool tls = r->secure;
     snprintf(cookie, sizeof(cookie), SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", token,
              max_age, tls ? "; Secure" : "");
     http_add_header(r, "set-cookie", cookie);

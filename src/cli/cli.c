@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store/migrations.h"
 
@@ -133,6 +134,11 @@ int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_args_t *out, in
 int cli_open_db(const cli_spec_t *spec, const config_t *cfg, store_t **db)
 {
     char err[512];
+    struct stat st;
+    if (stat(cfg->db, &st) != 0) { /* never leave an empty file behind a typo */
+        cli_error(spec, "no database at %s (run liaison init first)", cfg->db);
+        return CLI_FAIL;
+    }
     if (store_open(db, cfg->db, STORE_READ_WRITE, err, sizeof(err)) != STORE_OK) {
         cli_error(spec, "%s", err);
         return CLI_FAIL;

@@ -1,8 +1,12 @@
 /* serve: checks the settings and the schema, then runs the server until SIGTERM. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "api/api.h"
+#include "auth/vault.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "store/migrations.h"
@@ -11,7 +15,7 @@
 int cli_serve(int argc, char **argv)
 {
     cli_flag_t flags[] = {
-        {"check-config", NULL, "validate the settings and the database, then exit", NULL},
+        {"check-config", NULL, "validate the settings, the database, the key file and TLS files, then exit", NULL},
         {NULL, NULL, NULL, NULL},
     };
     cli_spec_t spec = {"serve", "serve [options]", "Serves the JSON API and the web front end.", flags, true, 0};
@@ -33,6 +37,18 @@ int cli_serve(int argc, char **argv)
     if (cli_open_db(&spec, &args.cfg, &db) != CLI_OK)
         return CLI_FAIL;
     store_close(db);
+    vault_t *vault = vault_load(args.cfg.data_dir, err, sizeof(err));
+    if (vault == NULL) {
+        cli_error(&spec, "%s", err);
+        return CLI_FAIL;
+    }
+    vault_free(vault);
+    const char *tls[] = {args.cfg.tls_cert, args.cfg.tls_key};
+    for (int i = 0; i < 2; i++)
+        if (tls[i][0] && access(tls[i], R_OK) != 0) {
+            cli_error(&spec, "%s: %s", tls[i], strerror(errno));
+            return CLI_FAIL;
+        }
     if (flags[0].value) {
         printf("configuration is valid: %s, database %s\n", args.cfg.listen, args.cfg.db);
         return CLI_OK;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,9 +80,20 @@ static const char *read_password(const char *flag, char *buf, size_t len)
     const char *env = getenv("LIAISON_PASSWORD");
     if (env)
         return env;
-    if (isatty(0))
+    struct termios saved, quiet;
+    bool tty = isatty(0) && tcgetattr(0, &saved) == 0;
+    if (tty) { /* type it unseen */
         fprintf(stderr, "password: ");
-    if (fgets(buf, (int)len, stdin) == NULL)
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(0, TCSAFLUSH, &quiet);
+    }
+    const char *line = fgets(buf, (int)len, stdin);
+    if (tty) {
+        tcsetattr(0, TCSAFLUSH, &saved);
+        fputc('\n', stderr);
+    }
+    if (line == NULL)
         return NULL;
     buf[strcspn(buf, "\r\n")] = '\0';
     return buf;

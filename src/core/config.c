@@ -40,8 +40,8 @@ static const row_t rows[] = {
     L("max-body", "LIAISON_MAX_BODY", max_body, 1024, 1L << 30, "largest request body in bytes"),
     I("max-conns", "LIAISON_MAX_CONNS", max_conns, 1, 1000000, "connections in total"),
     I("max-conns-per-ip", "LIAISON_MAX_CONNS_PER_IP", max_conns_per_ip, 1, 1000000, "connections per client IP"),
-    I("req-timeout-ms", "LIAISON_REQ_TIMEOUT_MS", req_timeout_ms, 100, 3600000, "time allowed to send a request"),
-    I("idle-timeout-ms", "LIAISON_IDLE_TIMEOUT_MS", idle_timeout_ms, 100, 3600000, "keep-alive idle time"),
+    I("req-timeout-ms", "LIAISON_REQ_TIMEOUT_MS", req_timeout_ms, 100, 3600000, "time allowed to send a request; also HTTP/1.1 keep-alive idle time"),
+    I("idle-timeout-ms", "LIAISON_IDLE_TIMEOUT_MS", idle_timeout_ms, 100, 3600000, "HTTP/2 idle time (HTTP/1.1 keep-alive waits req-timeout-ms)"),
     I("session-idle-s", "LIAISON_SESSION_IDLE_S", session_idle_s, 60, 86400 * 30, "session idle expiry"),
     I("session-max-s", "LIAISON_SESSION_MAX_S", session_max_s, 60, 86400 * 90, "session absolute expiry"),
     I("login-max-failures", "LIAISON_LOGIN_MAX_FAILURES", login_max_failures, 1, 1000, "failed logins before 429"),
@@ -49,6 +49,8 @@ static const row_t rows[] = {
     I("form-per-minute", "LIAISON_FORM_PER_MINUTE", form_per_minute, 1, 100000, "public form posts per IP a minute"),
     I("commit-batch", "LIAISON_COMMIT_BATCH", commit_batch, 1, 100000, "most writes in one group commit"),
     B("access-log", "LIAISON_ACCESS_LOG", access_log, "one JSON line per request on stdout"),
+    B("trust-proxy", "LIAISON_TRUST_PROXY", trust_proxy,
+      "take the client address and scheme from X-Forwarded-For/-Proto (only behind your own proxy)"),
 };
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 

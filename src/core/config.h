@@ -34,6 +34,7 @@ typedef struct {
     int form_per_minute;     /* public form submissions per IP per minute */
     int commit_batch;        /* most writes in one group commit */
     bool access_log;
+    bool trust_proxy;        /* behind a reverse proxy: take client IP and scheme from X-Forwarded-* */
 } config_t;
 
 typedef struct {

@@ -55,7 +55,8 @@ struct http_req {
     h2o_iovec_t params[HTTP_MAX_PARAMS];
     int nparams;
     http_session_t *session; /* NULL for the public */
-    char ip[48];
+    char ip[48];             /* the client's address (the proxy's word for it with trust-proxy) */
+    bool secure;             /* reached over HTTPS, here or at a trusted proxy */
 };
 
 /* The server-wide parts a handler may use (read-only but for their own locks). */

@@ -8,6 +8,7 @@
  * After: the logger, which h2o calls for every request it disposes of, records metrics and one
  * JSON access-log line.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,25 @@ static void resolve_session(http_req_t *r)
     }
 }
 
+/* Behind our own proxy: the client is the last address it appended, and the scheme its word. */
+static void apply_forwarded(http_req_t *r)
+{
+    const char *xff = http_header(r, "x-forwarded-for"), *proto = http_header(r, "x-forwarded-proto");
+    if (xff) {
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        while (*last == ' ')
+            last++;
+        char ip[48];
+        unsigned char addr[sizeof(struct in6_addr)];
+        snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(last, " "), last);
+        if (inet_pton(AF_INET, ip, addr) == 1 || inet_pton(AF_INET6, ip, addr) == 1)
+            snprintf(r->ip, sizeof(r->ip), "%s", ip);
+    }
+    if (proto)
+        r->secure = strcasecmp(proto, "https") == 0;
+}
+
 static bool is_safe_method(h2o_iovec_t m)
 {
     return h2o_memis(m.base, m.len, H2O_STRLIT("GET")) || h2o_memis(m.base, m.len, H2O_STRLIT("HEAD")) ||
@@ -187,7 +207,8 @@ static bool cross_site_refused(http_req_t *r)
     const char *origin = http_header(r, "origin");
     if (origin && strcmp(origin, "null") != 0) {
         /* same origin: the very scheme and authority this request came in on */
-        h2o_iovec_t scheme = r->h->scheme->name, authority = r->h->authority;
+        h2o_iovec_t scheme = r->secure ? h2o_iovec_init(H2O_STRLIT("https")) : h2o_iovec_init(H2O_STRLIT("http"));
+        h2o_iovec_t authority = r->h->authority;
         size_t n = strlen(origin);
         if (n != scheme.len + 3 + authority.len || memcmp(origin, scheme.base, scheme.len) != 0 ||
             memcmp(origin + scheme.len, "://", 3) != 0 ||
@@ -248,6 +269,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *h)
     }
     r->route = &s->routes[i];
     conn_ip(h->conn, r->ip, sizeof(r->ip));
+    r->secure = h->scheme == &H2O_URL_SCHEME_HTTPS;
+    if (s->cfg->trust_proxy)
+        apply_forwarded(r);
     resolve_session(r);
     switch (policy_permits(http_actor(r), r->route->action)) {
     case POLICY_UNAUTHENTICATED: http_reply_error(r, 401, "unauthenticated", "sign in first", NULL); return 0;

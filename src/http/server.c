@@ -172,8 +172,9 @@ static SSL_CTX *open_tls(const config_t *cfg, char *err, size_t errlen)
     if (SSL_CTX_use_certificate_chain_file(ctx, cfg->tls_cert) != 1 ||
         SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_key, SSL_FILETYPE_PEM) != 1 ||
         SSL_CTX_check_private_key(ctx) != 1) {
+        const char *why = ERR_reason_error_string(ERR_get_error());
         snprintf(err, errlen, "TLS: cannot load %s and %s: %s", cfg->tls_cert, cfg->tls_key,
-                 ERR_reason_error_string(ERR_get_error()));
+                 why ? why : "unreadable, or the key does not match the certificate");
         SSL_CTX_free(ctx);
         return NULL;
     }

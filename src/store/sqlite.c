@@ -6,7 +6,11 @@
  * pointer hash, not a string compare. A statement already in use (a nested query with the same
  * text) gets a fresh uncached one.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +276,15 @@ int store_ping(store_t *db)
 int store_backup(store_t *db, const char *dest, void (*progress)(int, int, void *), void *arg,
                  char *err, size_t errlen)
 {
+    /* a backup holds password hashes and sealed personal data: only the owner may read it */
+    int fd = open(dest, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || fchmod(fd, 0600) != 0) {
+        snprintf(err, errlen, "%s: %s", dest, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return STORE_ERR;
+    }
+    close(fd);
     sqlite3 *out = NULL;
     if (sqlite3_open(dest, &out) != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", dest, sqlite3_errmsg(out));
