@@ -11,7 +11,7 @@
 #include <string.h>
 
 typedef struct {
-    char *get, *region, *list, *insert, *update, *delete, *near;
+    char *get, *region, *list, *list_region, *insert, *update, *delete, *near;
 } entity_sql_t;
 
 static entity_sql_t sql[8];
@@ -43,11 +43,14 @@ static char *build_select(const registry_entity_t *e, const char *where)
     return buf_detach(&b, NULL);
 }
 
-static char *build_list(const registry_entity_t *e)
+/* Two variants, so that a region filter is an index range scan rather than an OR the planner
+ * cannot use an index for. */
+static char *build_list(const registry_entity_t *e, bool by_region)
 {
     buf_t where;
     buf_init(&where);
-    buf_adds(&where, "($1 IS NULL OR (region_code >= $1 AND region_code < $2)) AND id > $3");
+    /* "+id" keeps the planner off the primary key, which would walk every id to sort-free order */
+    buf_adds(&where, by_region ? "region_code >= $1 AND region_code < $2 AND +id > $3" : "id > $3");
     if (e->search)
         buf_addf(&where, " AND ($5 IS NULL OR id IN (SELECT rowid FROM %s WHERE text LIKE $5 ESCAPE '\\'))",
                  e->search);
@@ -101,7 +104,8 @@ void store_registry_init(void)
         snprintf(where, sizeof(where), "SELECT coalesce(region_code, '') FROM %s WHERE id = $1 AND deleted_at IS NULL",
                  e->table);
         sql[i].region = strdup(where);
-        sql[i].list = build_list(e);
+        sql[i].list = build_list(e, false);
+        sql[i].list_region = build_list(e, true);
         sql[i].insert = build_insert(e);
         sql[i].update = build_update(e);
         snprintf(where, sizeof(where),
@@ -113,6 +117,11 @@ void store_registry_init(void)
                                       " ORDER BY (latitude - $3) * (latitude - $3)"
                                       " + (longitude - $4) * (longitude - $4) * $5, id LIMIT $6");
     }
+}
+
+const char *store_registry_list_sql(const registry_entity_t *e, bool by_region)
+{
+    return by_region ? sql[entity_index(e)].list_region : sql[entity_index(e)].list;
 }
 
 void store_registry_row_free(store_registry_row_t *row)
@@ -187,7 +196,8 @@ static char *like_pattern(const char *q)
 int store_registry_each(store_t *db, const registry_entity_t *e, const store_registry_filter_t *f,
                         int (*each)(const store_registry_row_t *row, void *arg), void *arg)
 {
-    store_stmt_t *st = store_prepare(db, sql[entity_index(e)].list);
+    entity_sql_t *q = &sql[entity_index(e)];
+    store_stmt_t *st = store_prepare(db, f->lo ? q->list_region : q->list);
     if (st == NULL)
         return STORE_ERR;
     char *pattern = f->q && e->search ? like_pattern(f->q) : NULL;

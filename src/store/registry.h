@@ -29,6 +29,8 @@ typedef struct {
 } store_registry_filter_t;
 
 void store_registry_init(void);
+/* The list statement's SQL, for tests that check its query plan. */
+const char *store_registry_list_sql(const registry_entity_t *e, bool by_region);
 void store_registry_row_free(store_registry_row_t *row);
 
 int store_registry_get(store_t *db, const registry_entity_t *e, int64_t id, store_registry_row_t *row);

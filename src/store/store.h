@@ -41,7 +41,9 @@ int store_open(store_t **out, const char *path, store_mode_t mode, char *err, si
 void store_close(store_t *db);
 const char *store_errmsg(store_t *db);
 
-/* Returns a ready statement (from the cache when possible), or NULL with store_errmsg set. */
+/* Returns a ready statement (from the cache when possible), or NULL with store_errmsg set. The
+ * cache keys statements by the address of sql, so sql must live as long as the connection: a
+ * literal, or text built once at start. */
 store_stmt_t *store_prepare(store_t *db, const char *sql);
 void store_bind_int(store_stmt_t *st, int n, int64_t v);
 /* Text is copied; NULL binds SQL NULL. */
