@@ -49,6 +49,23 @@ static h2o_iovec_t path_only(h2o_req_t *h)
     return h2o_iovec_init(h->path.base, h->query_at == SIZE_MAX ? h->path.len : h->query_at);
 }
 
+/* No NUL, valid UTF-8, and no "." or ".." segment in a decoded path. */
+static const char *segments_problem(const char *path, size_t n)
+{
+    if (!utf8_valid(path, n))
+        return memchr(path, '\0', n) ? "the path holds a NUL byte" : "the path is not valid UTF-8";
+    for (const char *p = path, *end = path + n; (p = memchr(p, '/', (size_t)(end - p))) != NULL; p++) {
+        size_t dots = 0;
+        while (p + 1 + dots < end && p[1 + dots] == '.')
+            dots++;
+        bool segment_ends = p + 1 + dots == end || p[1 + dots] == '/';
+        /* "/.." anywhere, and "/./"; a final "/." is left to h2o, which normalises it away */
+        if (segment_ends && (dots == 2 || (dots == 1 && p + 2 != end)))
+            return "the path may not contain . or .. segments";
+    }
+    return NULL;
+}
+
 /* A path a person could mean: no "." or ".." segment (even %-encoded), no NUL, valid UTF-8. */
 static const char *path_problem(h2o_iovec_t path)
 {
@@ -56,6 +73,8 @@ static const char *path_problem(h2o_iovec_t path)
     size_t n = 0;
     if (path.len >= sizeof(decoded))
         return "the path is too long";
+    if (memchr(path.base, '%', path.len) == NULL) /* the common case: nothing to decode */
+        return segments_problem(path.base, path.len);
     for (size_t i = 0; i < path.len; i++) {
         char c = path.base[i];
         if (c == '%' && i + 2 < path.len) {
@@ -69,20 +88,7 @@ static const char *path_problem(h2o_iovec_t path)
         }
         decoded[n++] = c;
     }
-    if (memchr(decoded, '\0', n))
-        return "the path holds a NUL byte";
-    if (!utf8_valid(decoded, n))
-        return "the path is not valid UTF-8";
-    for (size_t i = 0; i < n; i++) {
-        if (decoded[i] != '/')
-            continue;
-        size_t j = i + 1;
-        while (j < n && decoded[j] == '.')
-            j++;
-        if ((j - i - 1 == 1 || j - i - 1 == 2) && (j == n || decoded[j] == '/') && !(j == n && j - i - 1 == 1))
-            return "the path may not contain . or .. segments";
-    }
-    return NULL;
+    return segments_problem(decoded, n);
 }
 
 static void add_security_headers(h2o_req_t *h)

@@ -91,7 +91,12 @@ typedef struct {
 
 void http_sockaddr_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
 {
-    if (len == 0 || getnameinfo(sa, len, out, (socklen_t)outlen, NULL, 0, NI_NUMERICHOST) != 0)
+    const void *addr = NULL;
+    if (len >= sizeof(struct sockaddr_in) && sa->sa_family == AF_INET)
+        addr = &((const struct sockaddr_in *)sa)->sin_addr;
+    else if (len >= sizeof(struct sockaddr_in6) && sa->sa_family == AF_INET6)
+        addr = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+    if (addr == NULL || inet_ntop(sa->sa_family, addr, out, (socklen_t)outlen) == NULL)
         snprintf(out, outlen, "unknown");
 }
 
