@@ -149,5 +149,9 @@ json_t *api_user_json(const store_user_t *u)
         json_object_set_new(j, "unit_id", json_integer(u->unit_id));
     if (u->deputy_id)
         json_object_set_new(j, "deputy_id", json_integer(u->deputy_id));
+    json_t *stations = json_array();
+    for (int i = 0; i < u->nstations; i++)
+        json_array_append_new(stations, json_integer(u->stations[i]));
+    json_object_set_new(j, "stations", stations);
     return j;
 }

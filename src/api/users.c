@@ -13,6 +13,7 @@
 #include "auth/password.h"
 #include "domain/region.h"
 #include "store/regions.h"
+#include "store/registry.h"
 
 typedef struct {
     http_write_t super;
@@ -20,6 +21,7 @@ typedef struct {
     store_user_t user;     /* the account as it should be */
     int disabled;          /* -1: unchanged */
     bool set_password;
+    bool set_stations;     /* user.stations replaces the account's stations */
     int64_t id;            /* set by the write */
     bool created;
 } user_write_t;
@@ -30,6 +32,38 @@ typedef struct {
     char password[PASSWORD_MAX_BYTES + 1];
     int rc;
 } hash_task_t;
+
+/* "stations": up to 8 ids of live stations inside the admin's scope, for a staff account. */
+static void read_stations(api_input_t *in, user_write_t *w)
+{
+    json_t *v = json_object_get(in->body, "stations");
+    if (in->failed || v == NULL)
+        return;
+    if (!json_is_array(v) || json_array_size(v) > STORE_USER_MAX_STATIONS) {
+        api_invalid(in, "stations", "stations must be a list of at most 8 station ids");
+        return;
+    }
+    const actor_t *a = http_actor(in->r);
+    w->set_stations = true;
+    w->user.nstations = 0;
+    size_t i;
+    json_t *id;
+    json_array_foreach(v, i, id)
+    {
+        char region[13];
+        if (!json_is_integer(id) || json_integer_value(id) < 1 ||
+            store_registry_region(http_reader(in->r), registry_entity("station"), json_integer_value(id), region) !=
+                STORE_OK) {
+            api_invalid(in, "stations", "stations names no such station");
+            return;
+        }
+        if (!region_in_scope(a->region, region)) {
+            api_invalid(in, "stations", "stations names a station outside your region");
+            return;
+        }
+        w->user.stations[w->user.nstations++] = json_integer_value(id);
+    }
+}
 
 static bool username_ok(const char *s)
 {
@@ -46,6 +80,8 @@ static int create_run(http_write_t *w, store_t *db)
 {
     user_write_t *u = (user_write_t *)w;
     int rc = store_user_insert(db, &u->user, time(NULL), &u->id);
+    if (rc == STORE_OK && u->set_stations)
+        rc = store_user_set_stations(db, u->id, u->user.stations, u->user.nstations);
     return rc ? rc : api_audit(db, &u->who, "user.create", "user", u->id, u->user.region, u->user.role);
 }
 
@@ -58,10 +94,15 @@ static int update_run(http_write_t *w, store_t *db)
         rc = store_user_set_password(db, u->id, u->user.password_hash, now);
     if (rc == STORE_OK && u->disabled >= 0)
         rc = store_user_set_disabled(db, u->id, u->disabled, now);
+    if (rc == STORE_OK && u->set_stations)
+        rc = store_user_set_stations(db, u->id, u->user.stations, u->user.nstations);
     /* a disabled account or a reset password ends every session of the account */
     if (rc == STORE_OK && (u->disabled == 1 || u->set_password))
         rc = store_session_delete_for_user(db, u->id, NULL, 0);
-    const char *what = u->set_password ? "password reset" : u->disabled == 1 ? "disabled" : "enabled";
+    const char *what = u->set_password ? "password reset"
+                       : u->disabled == 1 ? "disabled"
+                       : u->disabled == 0 ? "enabled"
+                                          : "stations";
     return rc ? rc : api_audit(db, &u->who, "user.update", "user", u->id, u->user.region, what);
 }
 
@@ -154,6 +195,12 @@ int api_users_create(http_req_t *r)
     snprintf(w->user.region, sizeof(w->user.region), "%s", region);
     w->user.unit_id = unit_id;
     w->user.deputy_id = deputy_id;
+    read_stations(&in, w);
+    if (in.failed) {
+        free(w);
+        json_decref(body);
+        return 0;
+    }
     w->disabled = -1;
     w->created = true;
     w->super.run = create_run;
@@ -205,15 +252,17 @@ int api_users_update(http_req_t *r)
         api_invalid(&in, "password", password_problem(password));
     if (!in.failed && disabled == 1 && u.id == r->session->actor.user_id)
         api_invalid(&in, "disabled", "you cannot disable your own account");
-    if (!in.failed && disabled < 0 && password == NULL)
-        api_invalid(&in, "disabled", "give disabled or password");
+    user_write_t *w = http_write_new(r, sizeof(*w));
+    w->user = u;
+    read_stations(&in, w);
+    if (!in.failed && disabled < 0 && password == NULL && !w->set_stations)
+        api_invalid(&in, "disabled", "give disabled, password or stations");
     if (in.failed) {
+        free(w);
         json_decref(body);
         return 0;
     }
-    user_write_t *w = http_write_new(r, sizeof(*w));
     api_who(r, &w->who);
-    w->user = u;
     w->id = u.id;
     w->disabled = disabled;
     w->set_password = password != NULL;

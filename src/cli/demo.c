@@ -100,6 +100,7 @@ typedef struct {
     store_t *db;
     int64_t county_congress, city_congress, province_congress, national_congress;
     int64_t home;          /* 如东县人大代表之家 */
+    int64_t first_hub;     /* 掘港街道人大代表联络站, where the demo staff works */
     int64_t first_deputy;  /* linked to the demo deputy's account */
     int64_t member_deputy; /* linked to the demo member's account */
     int64_t housing_unit;  /* 县住房和城乡建设局, linked to the demo unit's account */
@@ -226,6 +227,8 @@ static int build_township(demo_t *d, const store_region_t *t)
     char name[256], district[32];
     snprintf(name, sizeof(name), "%s人大代表联络站", t->name);
     int64_t hub = station(d, name, "hub", t->code, 0, t->name);
+    if (d->first_hub == 0)
+        d->first_hub = hub;
     village_walk_t villages = {d, hub, 0, false};
     if (hub < 0 || store_region_children(d->db, t->code, add_spoke, &villages) != STORE_OK || villages.failed)
         return -1;
@@ -364,6 +367,10 @@ static int accounts(const cli_spec_t *spec, demo_t *d)
             snprintf(u.region, sizeof(u.region), "%s", list[i].region);
             u.unit_id = list[i].unit_id;
             u.deputy_id = list[i].deputy_id;
+            if (strcmp(list[i].role, "staff") == 0 && d->first_hub) {
+                u.stations[0] = d->first_hub;
+                u.nstations = 1;
+            }
             if (cli_create_user(d->db, &u, DEMO_PASSWORD, &id, err, sizeof(err)) != STORE_OK) {
                 cli_error(spec, "%s", err);
                 return -1;

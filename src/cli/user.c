@@ -62,11 +62,13 @@ int cli_create_user(store_t *db, const store_user_t *u, const char *password, in
     if (rc == STORE_OK) {
         rc = store_user_insert(db, &copy, time(NULL), id);
         if (rc == STORE_OK)
+            rc = store_user_set_stations(db, *id, u->stations, u->nstations);
+        if (rc == STORE_OK)
             rc = audit(db, "user.create", *id, u->region, u->role);
         rc = commit_or_rollback(db, rc);
     }
     if (rc == STORE_ECONSTRAINT)
-        snprintf(err, errlen, "username %s is taken", u->username);
+        snprintf(err, errlen, "username %s is taken, or a station named does not exist", u->username);
     else if (rc != STORE_OK)
         snprintf(err, errlen, "%s", store_errmsg(db));
     return rc;
@@ -106,6 +108,7 @@ static int user_add(int argc, char **argv)
         {"role", "ROLE", "admin, staff, deputy, unit or member (default admin)", NULL},
         {"region", "CODE", "12-digit region code of the account's scope", NULL},
         {"password", "PASSWORD", "the password (else LIAISON_PASSWORD, else a line on stdin)", NULL},
+        {"stations", "ID,ID", "staff: the stations they work for (up to 8 ids)", NULL},
         {NULL, NULL, NULL, NULL},
     };
     cli_spec_t spec = {"user add", "user add USERNAME --region CODE [--role ROLE] [--display-name NAME]",
@@ -123,6 +126,16 @@ static int user_add(int argc, char **argv)
     snprintf(u.display_name, sizeof(u.display_name), "%s", flags[0].value ? flags[0].value : args.positional[0]);
     snprintf(u.role, sizeof(u.role), "%s", flags[1].value ? flags[1].value : "admin");
     snprintf(u.region, sizeof(u.region), "%s", flags[2].value);
+    for (const char *p = flags[4].value; p && *p && u.nstations < STORE_USER_MAX_STATIONS;) {
+        char *end;
+        long long id = strtoll(p, &end, 10);
+        if (id < 1 || (*end && *end != ',')) {
+            cli_error(&spec, "--stations: expected station ids separated by commas");
+            return CLI_USAGE;
+        }
+        u.stations[u.nstations++] = id;
+        p = *end ? end + 1 : end;
+    }
     char buf[PASSWORD_MAX_BYTES + 2], err[512];
     const char *password = read_password(flags[3].value, buf, sizeof(buf));
     if (password == NULL) {

@@ -13,6 +13,20 @@ static void copy(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src);
 }
 
+static int read_stations(store_t *db, store_user_t *u)
+{
+    store_stmt_t *st = store_prepare(db, "SELECT station_id FROM user_stations WHERE user_id = $1 ORDER BY station_id");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, u->id);
+    int rc;
+    u->nstations = 0;
+    while ((rc = store_step(st)) == STORE_ROW && u->nstations < STORE_USER_MAX_STATIONS)
+        u->stations[u->nstations++] = store_col_int(st, 0);
+    store_done(st);
+    return rc < 0 ? rc : STORE_OK;
+}
+
 /* Reads the USER_COLUMNS starting at col. */
 static void read_user(store_stmt_t *st, int col, store_user_t *u)
 {
@@ -26,16 +40,19 @@ static void read_user(store_stmt_t *st, int col, store_user_t *u)
     u->deputy_id = store_col_int(st, col + 7);
     u->disabled = (int)store_col_int(st, col + 8);
     u->created_at = store_col_int(st, col + 9);
+    u->nstations = 0;
 }
 
 /* Steps a statement expected to give at most one user row. */
-static int one_user(store_stmt_t *st, store_user_t *out)
+static int one_user(store_t *db, store_stmt_t *st, store_user_t *out)
 {
     int rc = store_step(st);
     if (rc == STORE_ROW)
         read_user(st, 0, out);
     store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
+    if (rc == STORE_ROW)
+        return read_stations(db, out);
+    return rc == STORE_DONE ? STORE_ENOTFOUND : rc;
 }
 
 int store_user_by_username(store_t *db, const char *username, store_user_t *out)
@@ -44,7 +61,7 @@ int store_user_by_username(store_t *db, const char *username, store_user_t *out)
     if (st == NULL)
         return STORE_ERR;
     store_bind_text(st, 1, username);
-    return one_user(st, out);
+    return one_user(db, st, out);
 }
 
 int store_user_by_id(store_t *db, int64_t id, store_user_t *out)
@@ -53,7 +70,7 @@ int store_user_by_id(store_t *db, int64_t id, store_user_t *out)
     if (st == NULL)
         return STORE_ERR;
     store_bind_int(st, 1, id);
-    return one_user(st, out);
+    return one_user(db, st, out);
 }
 
 int store_user_insert(store_t *db, const store_user_t *u, int64_t now, int64_t *id)
@@ -128,6 +145,10 @@ int store_user_each(store_t *db, const char *lo, const char *hi, int limit, int 
     while ((rc = store_step(st)) == STORE_ROW) {
         store_user_t u;
         read_user(st, 0, &u);
+        if (read_stations(db, &u) != STORE_OK) {
+            rc = STORE_ERR;
+            break;
+        }
         if (each(&u, arg))
             break;
     }
@@ -172,6 +193,8 @@ int store_session_lookup(store_t *db, const unsigned char *hash, size_t hash_len
         out->last_seen_at = store_col_int(st, 11);
     }
     store_done(st);
+    if (rc == STORE_ROW && read_stations(db, &out->user) != STORE_OK)
+        return STORE_ERR;
     return rc == STORE_ROW ? STORE_OK : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
 }
 
@@ -206,4 +229,22 @@ int store_session_delete_for_user(store_t *db, int64_t user_id, const unsigned c
     else
         store_bind_null(st, 2);
     return store_run(st);
+}
+
+int store_user_set_stations(store_t *db, int64_t id, const int64_t *stations, int n)
+{
+    store_stmt_t *st = store_prepare(db, "DELETE FROM user_stations WHERE user_id = $1");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, id);
+    int rc = store_run(st);
+    for (int i = 0; rc == STORE_OK && i < n; i++) {
+        st = store_prepare(db, "INSERT OR IGNORE INTO user_stations (user_id, station_id) VALUES ($1, $2)");
+        if (st == NULL)
+            return STORE_ERR;
+        store_bind_int(st, 1, id);
+        store_bind_int(st, 2, stations[i]);
+        rc = store_run(st);
+    }
+    return rc;
 }

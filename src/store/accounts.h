@@ -9,6 +9,8 @@
 
 #include "store/store.h"
 
+enum { STORE_USER_MAX_STATIONS = 8 };
+
 typedef struct {
     int64_t id;
     char username[64];
@@ -20,6 +22,8 @@ typedef struct {
     int64_t deputy_id; /* 0 = none */
     int disabled;
     int64_t created_at;
+    int64_t stations[STORE_USER_MAX_STATIONS]; /* staff: the stations they work for */
+    int nstations;
 } store_user_t;
 
 typedef struct {
@@ -34,6 +38,8 @@ int store_user_by_id(store_t *db, int64_t id, store_user_t *out);
 int store_user_insert(store_t *db, const store_user_t *u, int64_t now, int64_t *id);
 int store_user_set_password(store_t *db, int64_t id, const char *hash, int64_t now);
 int store_user_set_disabled(store_t *db, int64_t id, int disabled, int64_t now);
+/* Replaces the stations a staff account works for. */
+int store_user_set_stations(store_t *db, int64_t id, const int64_t *stations, int n);
 /* Calls each(user, arg) for accounts whose region lies in [lo, hi), by username; stops early if
  * each returns non-zero. Pass lo = hi = NULL for every account. */
 int store_user_each(store_t *db, const char *lo, const char *hi, int limit, int offset,

@@ -535,7 +535,7 @@ static void every_account_change_writes_an_audit_entry_with_the_actor_and_ip(voi
     api_res_free(seen);
 }
 
-static void foreign_admin_does_not_see_zhongshan_audit_entries(void **state)
+static void foreign_admin_does_not_see_the_home_countys_audit_entries(void **state)
 {
     api_res_t *r = client_request(&rugao, "GET", "/api/v1/audit?limit=1000", NULL);
     assert_int_equal(r->status, 200);
@@ -574,6 +574,45 @@ static void foreign_admin_does_not_see_zhongshan_audit_entries(void **state)
     assert_true(atoi(out) > 0);
 }
 
+/* The first live station of a region subtree, from the public list. */
+static long long first_station(const char *region)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/stations?region=%s&limit=1", region);
+    api_res_t *r = api_get(&srv, path);
+    assert_int_equal(r->status, 200);
+    long long id = json_integer_value(json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id"));
+    api_res_free(r);
+    return id;
+}
+
+static void staff_accounts_carry_the_stations_they_work_for_inside_the_admins_region(void **state)
+{
+    long long home = first_station(HOME_REGION), foreign = first_station(FOREIGN_REGION);
+    assert_true(home > 0);
+    json_t *body = account_body("station-clerk", HOME_REGION);
+    json_object_set_new(body, "stations", json_pack("[I]", (json_int_t)home));
+    api_res_t *r = send_json(&admin, "POST", "/api/v1/users", body);
+    assert_int_equal(r->status, 201);
+    json_t *stations = json_object_get(r->json, "stations");
+    assert_int_equal(json_array_size(stations), 1);
+    assert_int_equal(json_integer_value(json_array_get(stations, 0)), home);
+    api_res_free(r);
+
+    body = account_body("stray-clerk", HOME_REGION);
+    json_object_set_new(body, "stations", json_pack("[I]", (json_int_t)(foreign > 0 ? foreign : 999999)));
+    r = send_json(&admin, "POST", "/api/v1/users", body);
+    assert_error(r, 422, "invalid", "stations");
+    api_res_free(r);
+    assert_int_equal(count_users("username = 'stray-clerk'"), 0);
+
+    body = account_body("nowhere-clerk", HOME_REGION);
+    json_object_set_new(body, "stations", json_pack("[i]", 999999));
+    r = send_json(&admin, "POST", "/api/v1/users", body);
+    assert_error(r, 422, "invalid", "stations");
+    api_res_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -590,7 +629,8 @@ int main(void)
         cmocka_unit_test(admin_cannot_disable_their_own_account),
         cmocka_unit_test(admin_resetting_a_password_ends_that_accounts_sessions),
         cmocka_unit_test(every_account_change_writes_an_audit_entry_with_the_actor_and_ip),
-        cmocka_unit_test(foreign_admin_does_not_see_zhongshan_audit_entries),
+        cmocka_unit_test(foreign_admin_does_not_see_the_home_countys_audit_entries),
+        cmocka_unit_test(staff_accounts_carry_the_stations_they_work_for_inside_the_admins_region),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);
 }
