@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/csv.h"
 #include "core/utf8.h"
 #include "domain/region.h"
+#include "store/audit.h"
 #include "store/regions.h"
 #include "store/registry_csv.h"
 
@@ -216,6 +218,13 @@ static int import_registry(const cli_spec_t *spec, store_t *db, const registry_e
     int rc = store_begin(db);
     if (rc == STORE_OK)
         rc = store_registry_import(db, e, text.data, text.len, NULL, vault, result);
+    if (rc == STORE_OK && !dry_run) {
+        char action[48], detail[64];
+        snprintf(action, sizeof(action), "%s.import", e->name);
+        snprintf(detail, sizeof(detail), "%d created, %d updated", result->created, result->updated);
+        store_audit_t a = {.at = time(NULL), .actor = "cli", .action = action, .entity = e->name, .detail = detail};
+        rc = store_audit_append(db, &a);
+    }
     if (rc == STORE_OK && !dry_run)
         rc = store_commit(db);
     else

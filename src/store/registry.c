@@ -261,8 +261,9 @@ int store_registry_update(store_t *db, const registry_entity_t *e, int64_t id, c
         return STORE_ERR;
     store_bind_int(st, 1, id);
     for (int i = 0; i < e->nfields; i++) {
-        /* an emptied choice keeps its value: a choice always holds one */
-        store_bind_int(st, 2 * i + 2, values[i].set && !(values[i].null && e->fields[i].kind == FIELD_CHOICE));
+        /* an emptied choice or yes/no keeps its value: it always holds one */
+        field_kind_t k = e->fields[i].kind;
+        store_bind_int(st, 2 * i + 2, values[i].set && !(values[i].null && (k == FIELD_CHOICE || k == FIELD_BOOL)));
         bind_value(st, 2 * i + 3, &e->fields[i], &values[i]);
     }
     store_bind_int(st, 2 * e->nfields + 2, now);

@@ -28,6 +28,7 @@ typedef struct {
     store_csv_result_t *result;
     buf_t sealed; /* sealed personal data of the current row */
     int columns[CSV_MAX_FIELDS]; /* field index per column, or ID_COLUMN */
+    const char *id_header;       /* how this sheet names the id column ("编号" or "id") */
     const char *headers[CSV_MAX_FIELDS];
     char header_text[CSV_MAX_FIELDS][64];
     int ncolumns;
@@ -68,8 +69,10 @@ static void read_header(import_t *im, const char **f, int n, size_t line)
         snprintf(im->header_text[c], sizeof(im->header_text[c]), "%s", f[c]);
         im->headers[c] = im->header_text[c];
         int i = registry_field_index(im->e, f[c]);
-        if (strcmp(f[c], "id") == 0 || strcmp(f[c], "编号") == 0)
+        if (strcmp(f[c], "id") == 0 || strcmp(f[c], "编号") == 0) {
             im->columns[c] = ID_COLUMN;
+            im->id_header = im->headers[c];
+        }
         else if (i < 0 || seen[i]) {
             im->columns[c] = UNKNOWN_COLUMN;
             problem(im, line, f[c], i < 0 ? "unknown column" : "the column appears twice");
@@ -126,10 +129,17 @@ static void import_row(import_t *im, const char **f, size_t line)
     if (id > 0) {
         int rc = store_registry_get(im->db, e, id, &old);
         if (rc != STORE_OK) {
-            problem(im, line, "id", rc == STORE_ENOTFOUND ? "no record with this id" : "cannot be read");
+            problem(im, line, im->id_header, rc == STORE_ENOTFOUND ? "no record with this id" : "cannot be read");
             return;
         }
         have_old = true;
+        /* a row may only touch a record already inside the importer's region, as the API's PATCH */
+        const registry_value_t *was = &old.values[registry_region_field(e)];
+        if (im->scope && (was->null || !region_in_scope(im->scope, was->text))) {
+            problem(im, line, im->id_header, "no record with this id");
+            store_registry_row_free(&old);
+            return;
+        }
     } else {
         const registry_field_t *missing = registry_missing(e, values);
         if (missing) {
