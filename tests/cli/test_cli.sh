@@ -7,58 +7,17 @@
 # Needs LIAISON_BIN (the binary); LIAISON_WEB_DIR defaults to the repository's web/.
 set -euo pipefail
 
-BIN=${LIAISON_BIN:?set LIAISON_BIN to the liaison binary}
-WEB=${LIAISON_WEB_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/web}
-# Only our own settings count: nothing from the caller's environment.
-unset LIAISON_DB LIAISON_LISTEN LIAISON_DATA_DIR LIAISON_CONFIG LIAISON_PASSWORD LIAISON_THREADS || true
+# shellcheck source=tests/cli/lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
 export LIAISON_WEB_DIR=$WEB
 
-TMP=$(mktemp -d /tmp/liaison-cli-XXXXXX)
-SERVER_PID=
 LOAD_PID=
-cleanup() {
-    if [[ -n $LOAD_PID ]] && kill -0 "$LOAD_PID" 2>/dev/null; then kill "$LOAD_PID" 2>/dev/null || true; fi
-    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -KILL "$SERVER_PID" 2>/dev/null || true; fi
-    wait 2>/dev/null || true
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+stop_load() { if [[ -n $LOAD_PID ]] && kill -0 "$LOAD_PID" 2>/dev/null; then kill "$LOAD_PID" 2>/dev/null || true; fi; }
+at_exit stop_load
 
 DB=$TMP/liaison.db
 DATA=$TMP/data
 HOME_REGION=320623000000 # 如东县, loaded by `liaison demo`
-
-passed=0
-failed=0
-pass() {
-    passed=$((passed + 1))
-    echo "ok - $1"
-}
-fail() {
-    failed=$((failed + 1))
-    echo "not ok - $1"
-    if [[ -n ${2:-} ]]; then printf '%s\n' "$2" | sed 's/^/    /'; fi
-}
-# check NAME COMMAND...: one named check that passes when COMMAND succeeds.
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name" "stdout: $(head -c 2000 "$TMP/out" 2>/dev/null)
-stderr: $(head -c 2000 "$TMP/err" 2>/dev/null)"; fi
-}
-
-# run COMMAND...: runs it with stdout and stderr captured; sets rc, out, err. Never aborts.
-run() {
-    set +e
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    rc=$?
-    set -e
-    out=$(cat "$TMP/out")
-    err=$(cat "$TMP/err")
-}
-
-lines() { printf '%s' "$1" | grep -c '' || true; }
-has() { [[ $1 == *"$2"* ]]; }
 
 # ---- help, version, usage errors ----------------------------------------------------------
 
@@ -240,34 +199,7 @@ usage_error "serve --check-config with a TLS key and no certificate" \
 
 # ---- serving: a backup under writes, and SIGTERM ------------------------------------------
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# Polls a command until it succeeds or the deadline (seconds) passes.
-wait_until() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        if ((SECONDS >= deadline)); then return 1; fi
-        sleep 0.05
-    done
-}
-
-healthy() { curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null; }
-# Healthy, or gone (then the wait ends at once and the caller looks which).
-healthy_or_gone() { healthy || ! kill -0 "$SERVER_PID" 2>/dev/null; }
-
-PORT=
-for attempt in 1 2 3 4 5; do
-    PORT=$((20000 + RANDOM % 40000))
-    if port_in_use "$PORT"; then continue; fi
-    "$BIN" serve --db "$DB" --data-dir "$DATA" --web-dir "$WEB" --listen "127.0.0.1:$PORT" --threads 2 \
-        --access-log=off >"$TMP/server.out" 2>"$TMP/server.err" &
-    SERVER_PID=$!
-    if wait_until 30 healthy_or_gone && healthy; then break; fi
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-done
+start_server --db "$DB" --data-dir "$DATA" --web-dir "$WEB" --threads 2 --access-log=off || true
 if [[ -z $SERVER_PID ]]; then
     fail "the server starts and answers /healthz" "$(cat "$TMP/server.err" 2>/dev/null)"
 else
@@ -341,5 +273,4 @@ else
     check "the server's stop is logged" grep -q 'stopped' "$TMP/server.err"
 fi
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

