@@ -191,12 +191,6 @@ static int add_station_ref(int64_t id, const char *name, void *arg)
     return 0;
 }
 
-static int add_deputy_ref(const store_registry_row_t *row, void *arg)
-{
-    add_station_ref(row->id, row->values[0].text, arg);
-    return 0;
-}
-
 typedef struct {
     store_t *db;
     json_t *list;
@@ -231,7 +225,7 @@ static void add_region_name(store_t *db, json_t *o)
 
 static int station_extras(store_t *db, const store_registry_row_t *row, json_t *o)
 {
-    const registry_entity_t *station = registry_entity("station"), *deputy = registry_entity("deputy");
+    const registry_entity_t *station = registry_entity("station");
     int hub = registry_field_index(station, "hub_id");
     if (!row->values[hub].null) {
         store_registry_row_t h;
@@ -243,9 +237,8 @@ static int station_extras(store_t *db, const store_registry_row_t *row, json_t *
     json_t *spokes = json_array(), *deputies = json_array();
     json_object_set_new(o, "spokes", spokes);
     json_object_set_new(o, "deputies", deputies);
-    store_registry_filter_t f = {.limit = 500, .station_id = row->id};
     int rc = store_station_spokes(db, row->id, add_station_ref, spokes);
-    return rc ? rc : store_registry_each(db, deputy, &f, add_deputy_ref, deputies);
+    return rc ? rc : store_station_deputies(db, row->id, add_station_ref, deputies);
 }
 
 static int deputy_extras(store_t *db, const store_registry_row_t *row, json_t *o)
@@ -258,18 +251,18 @@ static int deputy_extras(store_t *db, const store_registry_row_t *row, json_t *o
     return rc ? rc : store_deputy_seats(db, row->id, add_seat, seats);
 }
 
-static void reply_record(http_req_t *r, const registry_entity_t *e, int64_t id, int status)
+/* The record with its links, or NULL after answering 404 or 500. */
+static json_t *record_json(http_req_t *r, const registry_entity_t *e, int64_t id)
 {
     store_t *db = http_reader(r);
     store_registry_row_t row;
     int rc = store_registry_get(db, e, id, &row);
-    if (rc == STORE_ENOTFOUND) {
-        http_reply_error(r, 404, "not_found", "no such record", NULL);
-        return;
-    }
     if (rc != STORE_OK) {
-        http_reply_internal(r, "cannot read a record");
-        return;
+        if (rc == STORE_ENOTFOUND)
+            http_reply_error(r, 404, "not_found", "no such record", NULL);
+        else
+            http_reply_internal(r, "cannot read a record");
+        return NULL;
     }
     json_t *o = row_json(r, e, &row);
     add_region_name(db, o);
@@ -281,16 +274,32 @@ static void reply_record(http_req_t *r, const registry_entity_t *e, int64_t id, 
     if (rc != STORE_OK) {
         json_decref(o);
         http_reply_internal(r, "cannot read a record's links");
-        return;
+        return NULL;
     }
-    http_reply_json(r, status, o);
+    return o;
 }
 
+static void reply_record(http_req_t *r, const registry_entity_t *e, int64_t id, int status)
+{
+    json_t *o = record_json(r, e, id);
+    if (o)
+        http_reply_json(r, status, o);
+}
+
+/* A record's page is the same for every reader (nothing private is in it), so it is cached. */
 int api_registry_get(http_req_t *r)
 {
+    const registry_entity_t *e = entity_of(r);
     int64_t id = api_param_id(r, 0);
-    if (id)
-        reply_record(r, entity_of(r), id, 200);
+    char key[40];
+    if (id == 0)
+        return 0;
+    snprintf(key, sizeof(key), "%s/%lld", e->name, (long long)id);
+    if (http_reply_cached(r, key))
+        return 0;
+    json_t *o = record_json(r, e, id);
+    if (o)
+        http_reply_json_cache(r, key, o);
     return 0;
 }
 
@@ -718,7 +727,7 @@ int api_registry_import(http_req_t *r)
         http_reply_error(r, 413, "too_large", "the sheet is over 5 MiB; split it", NULL);
         return 0;
     }
-    if (ct == NULL || strncasecmp(ct, "text/csv", 8) != 0) {
+    if (ct == NULL || strncasecmp(ct, "text/csv", 8) != 0 || (ct[8] && ct[8] != ';' && ct[8] != ' ')) {
         http_reply_error(r, 415, "unsupported_media_type", "send the sheet as text/csv", NULL);
         return 0;
     }

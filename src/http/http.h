@@ -83,6 +83,11 @@ const char *http_header(http_req_t *r, const char *lowercase_name);
  * returns NULL. The caller owns the returned reference. */
 json_t *http_json_body(http_req_t *r);
 
+/* Answers from the loop's page cache when it holds key and the database has not changed since;
+ * returns false (having answered nothing) otherwise. */
+bool http_reply_cached(http_req_t *r, const char *key);
+/* Answers 200 with body (stealing the reference) as JSON, and keeps the text under key. */
+void http_reply_json_cache(http_req_t *r, const char *key, json_t *body);
 /* Answers with body (stealing the reference) serialized as JSON. */
 void http_reply_json(http_req_t *r, int status, json_t *body);
 /* Answers {"error":{"code","message","field"}}; field may be NULL. */

@@ -146,6 +146,33 @@ void http_reply_json(http_req_t *r, int status, json_t *body)
     free(text);
 }
 
+bool http_reply_cached(http_req_t *r, const char *key)
+{
+    int64_t version;
+    const char *body;
+    size_t len;
+    if (store_data_version(r->loop->reader, &version) != STORE_OK)
+        return false;
+    http_cache_check(r->loop->cache, version);
+    if (!http_cache_get(r->loop->cache, key, &body, &len))
+        return false;
+    http_reply_text(r, 200, "application/json; charset=utf-8", body, len);
+    return true;
+}
+
+void http_reply_json_cache(http_req_t *r, const char *key, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    json_decref(body);
+    if (text == NULL) {
+        http_reply_internal(r, "cannot serialize a response");
+        return;
+    }
+    http_cache_put(r->loop->cache, key, text, strlen(text));
+    http_reply_text(r, 200, "application/json; charset=utf-8", text, strlen(text));
+    free(text);
+}
+
 void http_reply_empty(http_req_t *r, int status)
 {
     r->h->res.status = status;

@@ -222,6 +222,7 @@ static int loop_init(http_loop_t *loop, http_server_t *s, char *err, size_t errl
     loop->server = s;
     if (store_open(&loop->reader, s->cfg->db, STORE_READ_ONLY, err, errlen) != STORE_OK)
         return -1;
+    loop->cache = http_cache_new();
     h2o_context_init(&loop->ctx, h2o_evloop_create(), &s->globalconf);
     h2o_multithread_register_receiver(loop->ctx.queue, &loop->replies, http_on_replies);
     h2o_timeout_init(loop->ctx.loop, &loop->filecache_timeout, 1000);

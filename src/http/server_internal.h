@@ -11,6 +11,7 @@
 
 #include "auth/ratelimit.h"
 #include "auth/vault.h"
+#include "http/cache.h"
 #include "http/http.h"
 #include "http/metrics.h"
 
@@ -41,6 +42,7 @@ struct http_loop {
     h2o_accept_ctx_t accept_ctx;
     h2o_socket_t *listener;
     store_t *reader;
+    http_cache_t *cache;                /* hot public pages, checked against data_version */
     h2o_multithread_receiver_t replies; /* answers from the writer and workers */
     int in_flight;                      /* requests begun and not yet disposed */
     h2o_timeout_t filecache_timeout;    /* forgets open web/ files every second */

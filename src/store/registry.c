@@ -11,7 +11,7 @@
 #include <string.h>
 
 typedef struct {
-    char *get, *region, *list, *list_region, *insert, *update, *delete, *near;
+    char *get, *region, *list[2][2], *insert, *update, *delete, *near; /* list[by_region][by_text] */
 } entity_sql_t;
 
 static entity_sql_t sql[8];
@@ -43,19 +43,19 @@ static char *build_select(const registry_entity_t *e, const char *where)
     return buf_detach(&b, NULL);
 }
 
-/* Two variants, so that a region filter is an index range scan rather than an OR the planner
- * cannot use an index for. */
-static char *build_list(const registry_entity_t *e, bool by_region)
+/* Variants by filter, so that a region filter is an index range scan rather than an OR the planner
+ * cannot use an index for, and so that only searches carry a LIKE: SQLite prepares a statement
+ * with LIKE on a parameter again whenever that parameter is bound. */
+static char *build_list(const registry_entity_t *e, bool by_region, bool by_text)
 {
     buf_t where;
     buf_init(&where);
     /* "+id" keeps the planner off the primary key, which would walk every id to sort-free order */
     buf_adds(&where, by_region ? "region_code >= $1 AND region_code < $2 AND +id > $3" : "id > $3");
-    if (e->search)
-        buf_addf(&where, " AND ($5 IS NULL OR id IN (SELECT rowid FROM %s WHERE text LIKE $5 ESCAPE '\\'))",
-                 e->search);
-    else
-        buf_adds(&where, " AND ($5 IS NULL OR instr(name, $6) > 0)");
+    if (by_text && e->search)
+        buf_addf(&where, " AND id IN (SELECT rowid FROM %s WHERE text LIKE $5 ESCAPE '\\')", e->search);
+    else if (by_text)
+        buf_adds(&where, " AND instr(name, $6) > 0");
     if (strcmp(e->name, "deputy") == 0)
         buf_adds(&where, " AND ($7 = 0 OR id IN (SELECT deputy_id FROM station_deputies WHERE station_id = $7))");
     buf_adds(&where, " ORDER BY id LIMIT $4");
@@ -104,8 +104,9 @@ void store_registry_init(void)
         snprintf(where, sizeof(where), "SELECT coalesce(region_code, '') FROM %s WHERE id = $1 AND deleted_at IS NULL",
                  e->table);
         sql[i].region = strdup(where);
-        sql[i].list = build_list(e, false);
-        sql[i].list_region = build_list(e, true);
+        for (int by_region = 0; by_region < 2; by_region++)
+            for (int by_text = 0; by_text < 2; by_text++)
+                sql[i].list[by_region][by_text] = build_list(e, by_region, by_text);
         sql[i].insert = build_insert(e);
         sql[i].update = build_update(e);
         snprintf(where, sizeof(where),
@@ -121,7 +122,7 @@ void store_registry_init(void)
 
 const char *store_registry_list_sql(const registry_entity_t *e, bool by_region)
 {
-    return by_region ? sql[entity_index(e)].list_region : sql[entity_index(e)].list;
+    return sql[entity_index(e)].list[by_region][0];
 }
 
 void store_registry_row_free(store_registry_row_t *row)
@@ -196,8 +197,7 @@ static char *like_pattern(const char *q)
 int store_registry_each(store_t *db, const registry_entity_t *e, const store_registry_filter_t *f,
                         int (*each)(const store_registry_row_t *row, void *arg), void *arg)
 {
-    entity_sql_t *q = &sql[entity_index(e)];
-    store_stmt_t *st = store_prepare(db, f->lo ? q->list_region : q->list);
+    store_stmt_t *st = store_prepare(db, sql[entity_index(e)].list[f->lo != NULL][f->q != NULL]);
     if (st == NULL)
         return STORE_ERR;
     char *pattern = f->q && e->search ? like_pattern(f->q) : NULL;
@@ -542,5 +542,22 @@ int store_registry_near(store_t *db, const registry_entity_t *e, double lat, dou
     }
     store_done(st);
     buf_free(&row.text);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+int store_station_deputies(store_t *db, int64_t station_id, int (*each)(int64_t id, const char *name, void *arg),
+                           void *arg)
+{
+    store_stmt_t *st = store_prepare(db, "SELECT d.id, d.name FROM station_deputies sd JOIN deputies d"
+                                         " ON d.id = sd.deputy_id WHERE sd.station_id = $1 AND d.deleted_at IS NULL"
+                                         " ORDER BY sd.deputy_id");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, station_id);
+    int rc;
+    while ((rc = store_step(st)) == STORE_ROW)
+        if (each(store_col_int(st, 0), store_col_text(st, 1), arg))
+            break;
+    store_done(st);
     return rc < 0 ? rc : STORE_OK;
 }

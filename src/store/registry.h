@@ -90,6 +90,9 @@ int store_registry_check_links(store_t *db, const store_registry_change_t *c, co
 
 /* Whether live stations hang from this one. */
 int store_station_has_spokes(store_t *db, int64_t id, bool *has);
+/* Calls each(id, name) for the live deputies stationed at station_id, by id. */
+int store_station_deputies(store_t *db, int64_t station_id, int (*each)(int64_t id, const char *name, void *arg),
+                           void *arg);
 /* Calls each(id, name) for the stations whose hub is hub_id, by id. */
 int store_station_spokes(store_t *db, int64_t hub_id, int (*each)(int64_t id, const char *name, void *arg),
                          void *arg);

@@ -191,24 +191,31 @@ int store_registry_import(store_t *db, const registry_entity_t *e, const char *t
         buf_free(&utf8);
         return STORE_EINVALID;
     }
-    FILE *in = fmemopen(utf8.data, utf8.len ? utf8.len : 1, "r");
+    if (utf8.len == 0) {
+        problem(&im, 1, NULL, "the file has no header row");
+        buf_free(&utf8);
+        return STORE_EINVALID;
+    }
+    FILE *in = fmemopen(utf8.data, utf8.len, "r");
     csv_reader_t csv;
     csv_init(&csv, in);
     const char **f;
     int n;
+    size_t row = 0; /* as a spreadsheet numbers rows: a cell with a line break is still one row */
     bool header = true;
     while ((n = csv_next(&csv, &f)) != 0) {
+        row++;
         if (n < 0)
-            problem(&im, csv.line, NULL, "malformed CSV (an unclosed quote or too many columns)");
+            problem(&im, row, NULL, "malformed CSV (an unclosed quote or too many columns)");
         else if (header) {
-            read_header(&im, f, n, csv.line);
+            read_header(&im, f, n, row);
             header = false;
         } else if (n == 1 && f[0][0] == '\0')
             continue; /* a blank line */
         else if (n != im.ncolumns)
-            problem(&im, csv.line, NULL, "has %d cells where the header has %d", n, im.ncolumns);
+            problem(&im, row, NULL, "has %d cells where the header has %d", n, im.ncolumns);
         else
-            import_row(&im, f, csv.line);
+            import_row(&im, f, row);
         if (n < 0)
             break;
     }

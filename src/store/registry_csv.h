@@ -21,7 +21,7 @@
 enum { CSV_IMPORT_MAX_ERRORS = 100 };
 
 typedef struct {
-    size_t line;      /* 1-based line of the record in the file */
+    size_t line;      /* 1-based row of the record, as a spreadsheet counts them (the header is row 1) */
     char column[64];  /* the header of the cell at fault, or "" for the whole row */
     char message[200];
 } store_csv_error_t;

@@ -263,6 +263,18 @@ int store_bulk_mode(store_t *db)
     return store_exec(db, "PRAGMA cache_size = -524288"); /* 512 MiB, in KiB */
 }
 
+int store_data_version(store_t *db, int64_t *version)
+{
+    store_stmt_t *st = store_prepare(db, "PRAGMA data_version");
+    if (st == NULL)
+        return STORE_ERR;
+    int rc = store_step(st);
+    if (rc == STORE_ROW)
+        *version = store_col_int(st, 0);
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : STORE_ERR;
+}
+
 int store_ping(store_t *db)
 {
     store_stmt_t *st = store_prepare(db, "SELECT count(*) FROM schema_migrations");

@@ -81,6 +81,9 @@ int store_changes(store_t *db);
 /* Readies the connection for one large transaction (a bulk import): a page cache big enough that
  * the transaction's pages stay in memory until the commit. */
 int store_bulk_mode(store_t *db);
+/* A number that changes whenever any other connection commits (SQLite's data_version): a reader
+ * can tell from it whether what it computed earlier may be stale. */
+int store_data_version(store_t *db, int64_t *version);
 /* Cheap liveness check: the database answers a query. */
 int store_ping(store_t *db);
 

@@ -6,141 +6,30 @@
 
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn, execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
-import {createServer} from 'node:net';
-import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
-import {chromium} from 'playwright-core';
-
-const BIN = process.env.LIAISON_BIN || resolve('build/liaison');
-const WEB = process.env.LIAISON_WEB_DIR || resolve('web');
-const CHROMIUM = '/usr/bin/chromium';
+import {startServer, launchBrowser, assertNoProblems, scrollWidth, exited, PHONE, NARROW} from './lib/server.mjs';
 
 const ADMIN = {username: 'admin', password: 'liaison-demo', name: '王主任（如东县人大常委会代表工委）', region: '320623000000'};
-const PHONE = {width: 390, height: 844};
-const NARROW = {width: 360, height: 740};
 
-let dir;          // temporary directory: database, key, browser profile
-let server;       // the liaison child process
-let serverLog = '';
+let server;       // the liaison server (lib/server.mjs)
 let base;         // http://127.0.0.1:PORT
-let context;      // the browser (a persistent context on a fresh profile)
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-// Polls check() until it returns a truthy value or the deadline passes.
-async function until(what, check, ms = 15000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v)
-        return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}\n${serverLog}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function exited(child) {
-  return new Promise((ok) => {
-    if (child.exitCode !== null || child.signalCode !== null)
-      ok({code: child.exitCode, signal: child.signalCode});
-    else
-      child.once('exit', (code, signal) => ok({code, signal}));
-  });
-}
+let browser;      // chromium on a fresh profile
 
 before(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  dir = mkdtempSync(join(tmpdir(), 'liaison-e2e-'));
-  const db = join(dir, 'liaison.db');
-  const data = join(dir, 'data');
-  execFileSync(BIN, ['init', '--db', db, '--data-dir', data], {stdio: 'pipe'});
-  execFileSync(BIN, ['demo', '--db', db], {stdio: 'pipe'});
-
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(BIN, ['serve', '--db', db, '--data-dir', data, '--web-dir', WEB,
-    '--listen', `127.0.0.1:${port}`, '--threads', '2'], {stdio: ['ignore', 'pipe', 'pipe']});
-  for (const stream of [server.stdout, server.stderr])
-    stream.on('data', (chunk) => { serverLog = (serverLog + chunk).slice(-8000); });
-  await until('GET /healthz', async () => {
-    if (server.exitCode !== null)
-      throw new Error(`liaison serve exited with ${server.exitCode}`);
-    const res = await fetch(`${base}/healthz`);
-    return res.ok;
-  });
-
-  // a persistent context is how Playwright takes a --user-data-dir: a fresh one per run
-  context = await chromium.launchPersistentContext(join(dir, 'chromium'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: PHONE,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai'
-  });
-  context.setDefaultTimeout(8000); // a missing element fails with its name, well inside the test's time
+  server = await startServer();
+  base = server.base;
+  browser = await launchBrowser(server);
 });
 
 after(async () => {
-  if (context)
-    await context.close();
-  if (server && server.exitCode === null && server.signalCode === null) {
-    server.kill('SIGKILL'); // only when the shutdown test did not get to stop it
-    await exited(server);
-  }
-  if (dir)
-    rmSync(dir, {recursive: true, force: true});
+  if (browser)
+    await browser.close();
+  if (server)
+    await server.close(); // SIGTERM, unless the shutdown test got to stop it
 });
 
-// A page on a clean origin (no cookies, no stored language) that records every console
-// error and page error. Chromium also reports each 4xx answer as a console error "Failed to
-// load resource"; only the answers a test provokes on purpose are let through, given as
-// 'STATUS PATH'. Loading the workspace signed out asks GET /api/v1/session, which answers
-// 200 {"user":null,...}: a signed-out page load logs no error at all.
-async function openPage(viewport = PHONE, expectedFailures = []) {
-  const expected = new Set(expectedFailures);
-  const page = await context.newPage();
-  await page.setViewportSize(viewport);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Storage.clearDataForOrigin', {origin: base, storageTypes: 'all'});
-  await cdp.detach();
-  await context.clearCookies();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error')
-      return;
-    const where = msg.location().url || '';
-    const failed = /^Failed to load resource: the server responded with a status of (\d+)/.exec(msg.text());
-    if (failed && where && expected.has(`${failed[1]} ${new URL(where, base).pathname}`))
-      return;
-    problems.push(`console error: ${msg.text()} (${where})`);
-  });
-  page.problems = problems;
-  return page;
-}
-
-function assertNoProblems(page) {
-  assert.deepEqual(page.problems, [], 'the page logged errors');
+// A page on a clean origin that records console errors; see lib/server.mjs.
+function openPage(viewport = PHONE, expectedFailures = []) {
+  return browser.openPage(viewport, expectedFailures);
 }
 
 async function signIn(page, username, password) {
@@ -154,10 +43,6 @@ async function signInAsAdmin(page) {
   await page.goto(`${base}/staff/`);
   await signIn(page, ADMIN.username, ADMIN.password);
   await page.locator('#me-name').getByText(ADMIN.name).waitFor();
-}
-
-function scrollWidth(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth);
 }
 
 test('signed_out_staff_page_learns_nobody_is_signed_in_and_logs_no_error', {timeout: 20000}, async () => {
@@ -350,14 +235,15 @@ test('new_account_changes_its_password_signs_out_and_signs_in_with_the_new_one',
 });
 
 test('server_stops_cleanly_with_exit_status_0_on_sigterm', {timeout: 15000}, async () => {
-  assert.equal(server.exitCode, null, `the server died during the tests\n${serverLog}`);
-  const done = exited(server);
-  server.kill('SIGTERM');
+  const child = server.child;
+  assert.equal(child.exitCode, null, `the server died during the tests\n${server.log()}`);
+  const done = exited(child);
+  child.kill('SIGTERM');
   let timer;
   const deadline = new Promise((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`no exit 10 s after SIGTERM\n${serverLog}`)), 10000);
+    timer = setTimeout(() => fail(new Error(`no exit 10 s after SIGTERM\n${server.log()}`)), 10000);
   });
   const {code, signal} = await Promise.race([done, deadline]).finally(() => clearTimeout(timer));
   assert.equal(signal, null, `killed by ${signal}`);
-  assert.equal(code, 0, `exit status ${code}\n${serverLog}`);
+  assert.equal(code, 0, `exit status ${code}\n${server.log()}`);
 });

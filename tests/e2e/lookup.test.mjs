@@ -8,29 +8,15 @@
 
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn, execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
-import {createServer} from 'node:net';
-import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
-import {chromium} from 'playwright-core';
-
-const BIN = process.env.LIAISON_BIN || resolve('build/liaison');
-const WEB = process.env.LIAISON_WEB_DIR || resolve('web');
-const CHROMIUM = '/usr/bin/chromium';
-
-const ADMIN = {username: 'admin', password: 'liaison-demo'};
-const PHONE = {width: 390, height: 844};
-const NARROW = {width: 360, height: 740};
+import {startServer, launchBrowser, until, assertNoProblems, scrollWidth, DEMO_ADMIN as ADMIN, PHONE, NARROW}
+  from './lib/server.mjs';
 
 // the label of the region select for each level (web/js/i18n.js, region.level.N)
 const LEVEL_LABEL = {1: '省份', 2: '城市', 3: '区县', 4: '乡镇（街道）', 5: '村（社区）'};
 
-let dir;          // temporary directory: database, key, browser profile
-let server;       // the liaison child process
-let serverLog = '';
+let server;       // the liaison server (lib/server.mjs)
 let base;         // http://127.0.0.1:PORT
-let context;      // the browser (a persistent context on a fresh profile)
+let browser;      // chromium on a fresh profile
 
 // What before() registers through the API as the demo admin, in the admin's own region.
 const data = {
@@ -40,74 +26,10 @@ const data = {
   hub: null, spoke: null, congress: null, pearl: null, dragon: null
 };
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-// Polls check() until it returns a truthy value or the deadline passes.
-async function until(what, check, ms = 15000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v)
-        return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}\n${serverLog}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function exited(child) {
-  return new Promise((ok) => {
-    if (child.exitCode !== null || child.signalCode !== null)
-      ok({code: child.exitCode, signal: child.signalCode});
-    else
-      child.once('exit', (code, signal) => ok({code, signal}));
-  });
-}
-
 /* ---- the API, as the admin's own tools would use it ---------------------------------------- */
 
-async function call(session, method, path, body) {
-  const headers = {Accept: 'application/json'};
-  if (session) {
-    headers.Cookie = session.cookie;
-    if (method !== 'GET')
-      headers['X-CSRF-Token'] = session.csrf;
-  }
-  if (body !== undefined)
-    headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${base}${path}`, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
-  const text = await res.text();
-  let json = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = text;
-  }
-  return {status: res.status, body: json};
-}
-
-async function apiSignIn({username, password}) {
-  const res = await fetch(`${base}/api/v1/session`, {
-    method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({username, password})
-  });
-  assert.equal(res.status, 200, `sign-in as ${username}`);
-  const cookie = (res.headers.get('set-cookie') || '').split(';')[0];
-  const body = await res.json();
-  return {cookie, csrf: body.csrf_token, user: body.user};
+function call(session, method, path, body) {
+  return server.call(session, method, path, body);
 }
 
 async function create(plural, body) {
@@ -117,32 +39,14 @@ async function create(plural, body) {
 }
 
 before(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  dir = mkdtempSync(join(tmpdir(), 'liaison-e2e-'));
-  const db = join(dir, 'liaison.db');
-  const dataDir = join(dir, 'data');
-  execFileSync(BIN, ['init', '--db', db, '--data-dir', dataDir], {stdio: 'pipe'});
-  execFileSync(BIN, ['demo', '--db', db], {stdio: 'pipe'});
-
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(BIN, ['serve', '--db', db, '--data-dir', dataDir, '--web-dir', WEB,
-    '--listen', `127.0.0.1:${port}`, '--threads', '2'], {stdio: ['ignore', 'pipe', 'pipe']});
-  for (const stream of [server.stdout, server.stderr])
-    stream.on('data', (chunk) => { serverLog = (serverLog + chunk).slice(-8000); });
-  await until('GET /healthz', async () => {
-    if (server.exitCode !== null)
-      throw new Error(`liaison serve exited with ${server.exitCode}`);
-    const res = await fetch(`${base}/healthz`);
-    return res.ok;
-  });
+  server = await startServer();
+  base = server.base;
 
   // The registry of the demo admin's region (read from the session, not assumed): a hub
   // station, a spoke under it, and two deputies placed in them, with a seat in the county's
   // congress. They go in the township of that region with the fewest records, so that they
   // show on the first page of its lists as the demo grows; without townships, in the region.
-  data.admin = await apiSignIn(ADMIN);
+  data.admin = await server.signIn(ADMIN);
   const home = data.admin.user.region;
   const county = await call(null, 'GET', `/api/v1/regions/${home}`);
   assert.equal(county.status, 200, `the admin's region ${home} is a known region`);
@@ -188,64 +92,20 @@ before(async () => {
   for (let i = some.body.items.length; i < 21; i++)
     await create('deputies', {name: `试点代表${i}`, gender: i % 2 ? 'male' : 'female', region: home});
 
-  // a persistent context is how Playwright takes a --user-data-dir: a fresh one per run
-  context = await chromium.launchPersistentContext(join(dir, 'chromium'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: PHONE,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai'
-  });
-  context.setDefaultTimeout(8000); // a missing element fails with its name, well inside the test's time
+  browser = await launchBrowser(server);
 });
 
 after(async () => {
-  if (context)
-    await context.close();
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const done = exited(server);
-    server.kill('SIGTERM');
-    await done;
-  }
-  if (dir)
-    rmSync(dir, {recursive: true, force: true});
+  if (browser)
+    await browser.close();
+  if (server)
+    await server.close();
 });
 
 // A page on a clean origin (no cookies, no stored language or region) that records every
-// console error and page error. Chromium also reports each 4xx answer as a console error
-// "Failed to load resource"; only the answers a test provokes on purpose are let through,
-// given as 'STATUS PATH'.
-async function openPage(viewport = PHONE, expectedFailures = []) {
-  const expected = new Set(expectedFailures);
-  const page = await context.newPage();
-  await page.setViewportSize(viewport);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Storage.clearDataForOrigin', {origin: base, storageTypes: 'all'});
-  await cdp.detach();
-  await context.clearCookies();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error')
-      return;
-    const where = msg.location().url || '';
-    const failed = /^Failed to load resource: the server responded with a status of (\d+)/.exec(msg.text());
-    if (failed && where && expected.has(`${failed[1]} ${new URL(where, base).pathname}`))
-      return;
-    problems.push(`console error: ${msg.text()} (${where})`);
-  });
-  page.problems = problems;
-  return page;
-}
-
-function assertNoProblems(page) {
-  assert.deepEqual(page.problems, [], 'the page logged errors');
-}
-
-function scrollWidth(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth);
+// console error; see lib/server.mjs.
+function openPage(viewport = PHONE, expectedFailures = []) {
+  return browser.openPage(viewport, expectedFailures);
 }
 
 // Picks the admin's area on the home page level by level, as a visitor taps it; a level the

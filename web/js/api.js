@@ -1,9 +1,10 @@
 /* api: a small fetch wrapper for /api/v1.
  *
- * JSON in and out, cookies same-origin, and the session's CSRF token in X-CSRF-Token on
- * every unsafe method. A non-2xx answer throws an ApiError carrying the HTTP status and
- * the server's {"error":{"code","message","field"}}; a failed connection throws one with
- * status 0 and code "network". */
+ * JSON in and out (or a file's raw bytes in, for a sheet), cookies same-origin, and the
+ * session's CSRF token in X-CSRF-Token on every unsafe method. A non-2xx answer throws an
+ * ApiError carrying the HTTP status, the server's {"error":{"code","message","field"}} and
+ * the whole parsed body (a sheet's 422 lists its bad rows beside "error"); a failed
+ * connection throws one with status 0 and code "network". */
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -14,13 +15,14 @@ export function setCsrfToken(token) {
 }
 
 export class ApiError extends Error {
-  constructor({status, code, message, field, retryAfter}) {
+  constructor({status, code, message, field, retryAfter, body}) {
     super(message || code || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
     this.code = code || null;
     this.field = field || null;
     this.retryAfter = retryAfter || null;
+    this.body = body || null;
   }
 }
 
@@ -35,16 +37,12 @@ async function readJson(response) {
   }
 }
 
-/* api('POST', '/api/v1/users', {...}) -> the parsed JSON body, or null for 204. */
-export async function api(method, path, body) {
-  const headers = {Accept: 'application/json'};
-  const init = {method, headers, credentials: 'same-origin', cache: 'no-store'};
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
+async function send(method, path, init) {
+  init.method = method;
+  init.credentials = 'same-origin';
+  init.cache = 'no-store';
   if (UNSAFE.has(method) && csrfToken)
-    headers['X-CSRF-Token'] = csrfToken;
+    init.headers['X-CSRF-Token'] = csrfToken;
 
   let response;
   try {
@@ -64,8 +62,26 @@ export async function api(method, path, body) {
     code: err.code,
     message: err.message || response.statusText,
     field: err.field,
-    retryAfter: Number.isFinite(retry) && retry > 0 ? retry : null
+    retryAfter: Number.isFinite(retry) && retry > 0 ? retry : null,
+    body: data
   });
+}
+
+/* api('POST', '/api/v1/users', {...}) -> the parsed JSON body, or null for 204. */
+export async function api(method, path, body) {
+  const headers = {Accept: 'application/json'};
+  const init = {headers};
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  return send(method, path, init);
+}
+
+/* upload('POST', '/api/v1/stations/import', file, 'text/csv') sends the file's bytes as they
+ * are, under the content type given (a browser may call a .csv file anything, or nothing). */
+export async function upload(method, path, blob, type) {
+  return send(method, path, {headers: {Accept: 'application/json', 'Content-Type': type}, body: blob});
 }
 
 export const get = (path) => api('GET', path);

@@ -1,6 +1,6 @@
 /* deputy: the public page of one people's deputy (deputy.html?id=N) - who they are, where they
  * sit, the stations where constituents meet them, how they prefer to be reached (the phone only
- * when they chose to publish it), and their contact-card QR code. */
+ * when they chose to publish it), and their contact-card QR code with a link to print the card. */
 
 import {t} from './i18n.js';
 import {h, label, telHref} from './dom.js';
@@ -52,7 +52,7 @@ function build(d) {
     : h('p', {class: 'muted'}, t('deputy.stations.empty'))));
   if (d.biography)
     parts.push(section('deputy.biography', h('p', {class: 'prose'}, d.biography)));
-  parts.push(qrCard('deputies', d.id, t('deputy.qr.alt', {name: d.name})));
+  parts.push(qrCard('deputies', d.id, t('deputy.qr.alt', {name: d.name}), [['card.link.deputy', `/card.html?deputy=${d.id}`]]));
   return parts;
 }
 

@@ -76,11 +76,17 @@ export function safeImage(src, alt, cls, removeWith) {
   return img;
 }
 
-/* The QR code card of a record: /api/v1/<plural>/N/qr.svg. */
-export function qrCard(plural, id, alt) {
+/* The QR code card of a record: /api/v1/<plural>/N/qr.svg, and under it the links to its
+ * printable cards (card.html), given as [[translation key, href]]. Without the image the links
+ * stay. */
+export function qrCard(plural, id, alt, prints = []) {
   const figure = h('figure', {class: 'qr'});
-  const card = h('section', {class: 'card qr-card'}, figure);
-  figure.append(safeImage(`/api/v1/${plural}/${id}/qr.svg`, alt, null, () => card.remove()),
+  const links = prints.length
+    ? h('ul', {class: 'print-links', 'aria-label': t('card.links')},
+      prints.map(([key, href]) => h('li', null, h('a', {class: 'button secondary', href}, t(key)))))
+    : null;
+  const card = h('section', {class: 'card qr-card'}, figure, links);
+  figure.append(safeImage(`/api/v1/${plural}/${id}/qr.svg`, alt, null, () => (links ? figure.remove() : card.remove())),
     h('figcaption', null, t('record.qr.caption')));
   return card;
 }

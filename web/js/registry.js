@@ -1,7 +1,7 @@
 /* registry: the admin's registry in the staff workspace - stations, deputies, units, groups and
  * congresses of their region, one tab each: a paged list (GET /api/v1/<plural>?region=...),
  * and one form that creates a record or edits the one picked from the list, plus delete with
- * confirmation.
+ * confirmation. Each tab also exports and imports its list as a CSV sheet (sheet.js).
  *
  * Each form is generated from ENTITIES below: the fields' names are the API's, so an error that
  * names a field is shown under that field. Links to other records (a spoke's hub, a deputy's
@@ -12,6 +12,7 @@ import {api} from './api.js';
 import {$, h, label, degrees} from './dom.js';
 import {RegionCascade, regionInfo, regionName, learnNames} from './regions.js';
 import {say, capitalize, errorText, clearFormError, showFormError, missingField, once} from './forms.js';
+import * as sheet from './sheet.js';
 
 const PAGE = 20;        /* rows per page of the list */
 const REF_PAGE = 100;   /* records per request when gathering choices */
@@ -445,7 +446,16 @@ function buildPanel() {
     h('p', {id: 'registry-notice', class: 'form-status', role: 'status'}),
     h('p', {id: 'registry-error', class: 'form-error', role: 'alert'}),
     h('h3', {id: 'registry-form-heading', tabindex: '-1'}),
-    form);
+    form,
+    sheet.section({
+      plural: state.tab,
+      fields: entity().fields,
+      onImported: async () => {
+        await loadList();
+        await loadRefs().then(fillChoices).catch(() => null);
+      },
+      onSessionLost: sessionLost
+    }));
   form.addEventListener('submit', onSubmit);
   search.addEventListener('submit', onSearch);
   $('registry-q').addEventListener('search', () => {
@@ -787,4 +797,5 @@ export function render() {
   const scroll = $('registry-panel').querySelector('.table-scroll');
   if (scroll)
     scroll.setAttribute('aria-label', t('registry.scroll'));
+  sheet.render();
 }

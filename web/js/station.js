@@ -1,6 +1,6 @@
 /* station: the public page of one liaison station (station.html?id=N) - what it is, where and
  * when to find it, how to call it, the hub above it, the points under it, its deputies, and its
- * service-card QR code. */
+ * service-card QR code, with links to print its card and its deputies' cards. */
 
 import {t} from './i18n.js';
 import {h, label, degrees, telHref} from './dom.js';
@@ -48,7 +48,10 @@ function build(s) {
   parts.push(section('station.deputies', deputies.length
     ? linkList(deputies, 'deputy')
     : h('p', {class: 'muted'}, t('station.deputies.empty'))));
-  parts.push(qrCard('stations', s.id, t('station.qr.alt', {name: s.name})));
+  const prints = [['card.link.station', `/card.html?station=${s.id}`]];
+  if (deputies.length)
+    prints.push(['card.link.all', `/card.html?station=${s.id}&all=1`]);
+  parts.push(qrCard('stations', s.id, t('station.qr.alt', {name: s.name}), prints));
   return parts;
 }
 
