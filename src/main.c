@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "auth/password.h"
 #include "cli/cli.h"
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
         printf("liaison %s\n", LIAISON_VERSION);
         return 0;
     }
+    umask(077); /* the database, its WAL, backups and keys hold password hashes and personal data */
     if (password_init() != 0) {
         fprintf(stderr, "liaison: cannot initialise libsodium\n");
         return 1;

@@ -446,8 +446,10 @@ static bool parse_body(http_req_t *r, api_input_t *in, registry_write_t *w)
         char scratch[40], msg[160];
         const char *text;
         if (i < 0 || strcmp(w->e->fields[i].name, key) != 0) {
-            snprintf(msg, sizeof(msg), "%s is not a field of a %s", key, w->e->name);
-            api_invalid(in, key, msg);
+            char name[64];
+            utf8_copy(name, sizeof(name), key);
+            snprintf(msg, sizeof(msg), "%s is not a field of a %s", name, w->e->name);
+            api_invalid(in, name, msg);
             return false;
         }
         const registry_field_t *f = &w->e->fields[i];
@@ -619,7 +621,12 @@ int api_registry_delete(http_req_t *r)
     if (id == 0 || !load_in_scope(r, e, id, &old))
         return 0;
     bool has_spokes = false;
-    if (is(e, "station") && store_station_has_spokes(http_reader(r), id, &has_spokes) == STORE_OK && has_spokes) {
+    if (is(e, "station") && store_station_has_spokes(http_reader(r), id, &has_spokes) != STORE_OK) {
+        store_registry_row_free(&old);
+        http_reply_internal(r, "cannot look for liaison points");
+        return 0;
+    }
+    if (has_spokes) {
         store_registry_row_free(&old);
         http_reply_error(r, 409, "has_spokes", "move or delete the liaison points under this station first", NULL);
         return 0;

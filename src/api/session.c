@@ -62,8 +62,12 @@ static void limit_keys(http_req_t *r, const char *username, char *ip_key, char *
     user_key[n] = '\0';
 }
 
-/* Answers 429 when either key is over the limit. */
-static bool login_limited(http_req_t *r, const char *username)
+/*
+ * Counts a sign-in attempt against the IP and the username before the password is checked, so
+ * attempts already in flight cannot slip past the limit; answers 429 when either is spent.
+ * A good password gives the attempt back (settle_attempt).
+ */
+static bool attempt_refused(http_req_t *r, const char *username)
 {
     const config_t *cfg = http_config(r);
     if (!cfg->rate_limits)
@@ -71,27 +75,30 @@ static bool login_limited(http_req_t *r, const char *username)
     char ip_key[96], user_key[96];
     limit_keys(r, username, ip_key, user_key, sizeof(ip_key));
     int64_t now = time(NULL);
-    int wait = ratelimit_peek(http_ratelimit(r), ip_key, cfg->login_max_failures, cfg->login_window_s, now);
-    int wait_user = ratelimit_peek(http_ratelimit(r), user_key, cfg->login_max_failures, cfg->login_window_s, now);
-    if (wait_user > wait)
-        wait = wait_user;
-    if (wait == 0)
+    int wait = ratelimit_hit(http_ratelimit(r), ip_key, cfg->login_max_failures, cfg->login_window_s, now);
+    int wait_user = ratelimit_hit(http_ratelimit(r), user_key, cfg->login_max_failures, cfg->login_window_s, now);
+    if (wait == 0 && wait_user == 0)
         return false;
+    if (wait == 0) /* the address was counted for a try that never happens */
+        ratelimit_refund(http_ratelimit(r), ip_key);
+    else if (wait_user == 0)
+        ratelimit_refund(http_ratelimit(r), user_key);
     char retry[16];
-    snprintf(retry, sizeof(retry), "%d", wait);
+    snprintf(retry, sizeof(retry), "%d", wait > wait_user ? wait : wait_user);
     http_add_header(r, "retry-after", retry);
     http_reply_error(r, 429, "too_many_attempts", "too many failed sign-ins; try again later", NULL);
     return true;
 }
 
-static void count_failure(http_req_t *r, const char *username)
+/* After a good password the attempt no longer counts against the address, nor the account. */
+static void settle_attempt(http_req_t *r, const char *username)
 {
-    const config_t *cfg = http_config(r);
+    if (!http_config(r)->rate_limits)
+        return;
     char ip_key[96], user_key[96];
     limit_keys(r, username, ip_key, user_key, sizeof(ip_key));
-    int64_t now = time(NULL);
-    ratelimit_hit(http_ratelimit(r), ip_key, cfg->login_max_failures, cfg->login_window_s, now);
-    ratelimit_hit(http_ratelimit(r), user_key, cfg->login_max_failures, cfg->login_window_s, now);
+    ratelimit_refund(http_ratelimit(r), ip_key);
+    ratelimit_clear(http_ratelimit(r), user_key);
 }
 
 /* ---- signing in ---- */
@@ -163,7 +170,6 @@ static void verify_respond(http_task_t *t, http_req_t *r)
     w->super.run = login_run;
     w->super.respond = login_respond;
     if (!l->ok) {
-        count_failure(r, l->username);
         http_reply_error(r, 401, "invalid_credentials", "wrong username or password", NULL);
         if (l->found)
             http_write_detached(r, &w->super);
@@ -171,6 +177,7 @@ static void verify_respond(http_task_t *t, http_req_t *r)
             free(w);
         return;
     }
+    settle_attempt(r, l->username);
     snprintf(w->who.actor, sizeof(w->who.actor), "%s", l->user.username);
     w->who.actor_id = l->user.id;
     token_new(w->token);
@@ -188,7 +195,9 @@ int api_session_create(http_req_t *r)
     api_input_t in = {r, body, false};
     const char *username = api_text(&in, "username", 1, 64, true);
     const char *password = api_text(&in, "password", 1, PASSWORD_MAX_BYTES, true);
-    if (in.failed || login_limited(r, username)) {
+    if (!in.failed && strlen(password) > PASSWORD_MAX_BYTES)
+        api_invalid(&in, "password", "password is too long");
+    if (in.failed || attempt_refused(r, username)) {
         json_decref(body);
         return 0;
     }
@@ -304,10 +313,10 @@ static void rehash_respond(http_task_t *t, http_req_t *r)
     if (r == NULL)
         return;
     if (!p->ok) {
-        count_failure(r, r->session->username);
         http_reply_error(r, 403, "wrong_password", "the current password is wrong", "current_password");
         return;
     }
+    settle_attempt(r, r->session->username);
     password_write_t *w = http_write_new(r, sizeof(*w));
     api_who(r, &w->who);
     w->user_id = r->session->actor.user_id;
@@ -338,7 +347,10 @@ int api_password_change(http_req_t *r)
         http_reply_internal(r, "session without its account");
         in.failed = true;
     }
-    if (in.failed || login_limited(r, r->session->username)) {
+    if (!in.failed && (strlen(current) > PASSWORD_MAX_BYTES || strlen(next) > PASSWORD_MAX_BYTES))
+        api_invalid(&in, strlen(current) > PASSWORD_MAX_BYTES ? "current_password" : "new_password",
+                    "password is too long");
+    if (in.failed || attempt_refused(r, r->session->username)) {
         json_decref(body);
         return 0;
     }

@@ -33,6 +33,17 @@ typedef struct {
     int rc;
 } hash_task_t;
 
+/* unit_id and deputy_id name live records inside the admin's scope. */
+static void check_link(api_input_t *in, const char *field, const char *entity, int64_t id)
+{
+    char region[13];
+    if (in->failed || id == 0)
+        return;
+    int rc = store_registry_region(http_reader(in->r), registry_entity(entity), id, region);
+    if (rc != STORE_OK || !region_in_scope(http_actor(in->r)->region, region))
+        api_invalid(in, field, rc == STORE_OK ? "names a record outside your region" : "names no such record");
+}
+
 /* "stations": up to 8 ids of live stations inside the admin's scope, for a staff account. */
 static void read_stations(api_input_t *in, user_write_t *w)
 {
@@ -150,6 +161,7 @@ static void hash_respond(http_task_t *t, http_req_t *r)
 static void hash_then_write(http_req_t *r, user_write_t *w, const char *password)
 {
     hash_task_t *t = http_task_new(r, sizeof(*t));
+    t->rc = -1; /* stays an error if the worker never runs it */
     t->write = w;
     snprintf(t->password, sizeof(t->password), "%s", password);
     t->super.run = hash_run;
@@ -177,6 +189,10 @@ int api_users_create(http_req_t *r)
     if (region && !region_code_valid(region))
         api_invalid(&in, "region", "region must be a 12-digit administrative code");
     int64_t unit_id = api_id(&in, "unit_id"), deputy_id = api_id(&in, "deputy_id");
+    if (!in.failed && region && role_from_name(role) != ROLE_PUBLIC) {
+        check_link(&in, "unit_id", "unit", unit_id);
+        check_link(&in, "deputy_id", "deputy", deputy_id);
+    }
     policy_target_t target = {.region = region};
     if (in.failed || !http_authorize(r, &target, false)) {
         json_decref(body);

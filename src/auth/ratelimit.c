@@ -97,6 +97,18 @@ int ratelimit_peek(ratelimit_t *rl, const char *key, int limit, int window_s, in
     return wait;
 }
 
+void ratelimit_refund(ratelimit_t *rl, const char *key)
+{
+    uint64_t h = fnv1a(key);
+    pthread_mutex_lock(&rl->lock);
+    for (int p = 0; p < PROBES; p++) {
+        slot_t *s = &rl->slots[(h + (uint64_t)p) % SLOTS];
+        if (s->hash == h && s->count > 0)
+            s->count--;
+    }
+    pthread_mutex_unlock(&rl->lock);
+}
+
 void ratelimit_clear(ratelimit_t *rl, const char *key)
 {
     uint64_t h = fnv1a(key);

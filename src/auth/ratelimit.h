@@ -21,5 +21,7 @@ int ratelimit_hit(ratelimit_t *rl, const char *key, int limit, int window_s, int
 /* Like ratelimit_hit but only looks: counts nothing. */
 int ratelimit_peek(ratelimit_t *rl, const char *key, int limit, int window_s, int64_t now);
 void ratelimit_clear(ratelimit_t *rl, const char *key);
+/* Takes back one counted event (an attempt that turned out well). */
+void ratelimit_refund(ratelimit_t *rl, const char *key);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "auth/password.h"
 #include "auth/policy.h"
+#include "core/utf8.h"
 #include "cli/cli.h"
 #include "domain/region.h"
 #include "store/regions.h"
@@ -43,6 +44,11 @@ int cli_create_user(store_t *db, const store_user_t *u, const char *password, in
     const char *problem = password_problem(password);
     if (problem) {
         snprintf(err, errlen, "%s", problem);
+        return STORE_ERR;
+    }
+    size_t name_len = strlen(u->display_name);
+    if (!utf8_valid(u->display_name, name_len) || name_len == 0 || utf8_chars(u->display_name, name_len) > 40) {
+        snprintf(err, errlen, "the display name must be 1 to 40 characters");
         return STORE_ERR;
     }
     if (!region_code_valid(u->region) || store_region_exists(db, u->region) != STORE_OK) {
@@ -123,7 +129,12 @@ static int user_add(int argc, char **argv)
     }
     store_user_t u = {0};
     snprintf(u.username, sizeof(u.username), "%s", args.positional[0]);
-    snprintf(u.display_name, sizeof(u.display_name), "%s", flags[0].value ? flags[0].value : args.positional[0]);
+    const char *display = flags[0].value ? flags[0].value : args.positional[0];
+    if (strlen(display) >= sizeof(u.display_name)) {
+        cli_error(&spec, "--display-name: at most 40 characters");
+        return CLI_USAGE;
+    }
+    snprintf(u.display_name, sizeof(u.display_name), "%s", display);
     snprintf(u.role, sizeof(u.role), "%s", flags[1].value ? flags[1].value : "admin");
     snprintf(u.region, sizeof(u.region), "%s", flags[2].value);
     for (const char *p = flags[4].value; p && *p && u.nstations < STORE_USER_MAX_STATIONS;) {

@@ -4,6 +4,8 @@
  */
 #include "core/utf8.h"
 
+#include <string.h>
+
 static bool cont(unsigned char c)
 {
     return (c & 0xC0) == 0x80;
@@ -49,6 +51,20 @@ bool utf8_valid(const char *str, size_t n)
         i += len;
     }
     return true;
+}
+
+void utf8_copy(char *dst, size_t cap, const char *src)
+{
+    if (cap == 0)
+        return;
+    size_t n = strlen(src);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && cont((unsigned char)src[n])) /* src[n] is the first byte left out */
+            n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 size_t utf8_chars(const char *str, size_t n)

@@ -42,7 +42,7 @@ typedef struct {
 typedef struct {
     actor_t actor;
     char username[64];
-    char display_name[128];
+    char display_name[192];
     char csrf[64];
     unsigned char token_hash[32];
     int64_t last_seen_at;

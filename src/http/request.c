@@ -185,6 +185,11 @@ void http_reply_empty(http_req_t *r, int status)
 void http_reply_error(http_req_t *r, int status, const char *code, const char *message, const char *field)
 {
     json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
+    if (err == NULL) { /* a message that is not valid UTF-8 must not turn an answer into a 500 */
+        static const char fallback[] = "{\"error\":{\"code\":\"invalid\",\"message\":\"the request was refused\"}}";
+        http_reply_text(r, status, "application/json; charset=utf-8", fallback, sizeof(fallback) - 1);
+        return;
+    }
     if (field)
         json_object_set_new(err, "field", json_string(field));
     http_reply_json(r, status, json_pack("{s:o}", "error", err));

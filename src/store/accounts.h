@@ -14,7 +14,7 @@ enum { STORE_USER_MAX_STATIONS = 8 };
 typedef struct {
     int64_t id;
     char username[64];
-    char display_name[128];
+    char display_name[192]; /* up to 40 characters of any width */
     char password_hash[128];
     char role[16];
     char region[13];

@@ -14,8 +14,16 @@
 #include "auth/vault.h"
 #include "core/csv.h"
 #include "core/encoding.h"
+#include "core/utf8.h"
 #include "domain/region.h"
 #include "store/regions.h"
+
+/* A spreadsheet runs a cell that starts like a formula; a leading ' makes it plain text there and
+ * is taken off again on import. */
+static bool looks_like_formula(const char *text)
+{
+    return *text && strchr("=+-@\t\r", *text) != NULL;
+}
 
 #define ID_COLUMN -2
 #define UNKNOWN_COLUMN -1
@@ -44,11 +52,13 @@ static void problem(import_t *im, size_t line, const char *column, const char *f
         return;
     store_csv_error_t *err = &r->errors[r->nerrors - 1];
     err->line = line;
-    snprintf(err->column, sizeof(err->column), "%s", column ? column : "");
+    utf8_copy(err->column, sizeof(err->column), column ? column : "");
+    char message[sizeof(err->message) * 2];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
+    utf8_copy(err->message, sizeof(err->message), message);
 }
 
 /* The header under which a field appears in this file (its label when it has no column). */
@@ -66,7 +76,7 @@ static void read_header(import_t *im, const char **f, int n, size_t line)
     im->ncolumns = n;
     bool seen[REGISTRY_MAX_FIELDS] = {false};
     for (int c = 0; c < n; c++) {
-        snprintf(im->header_text[c], sizeof(im->header_text[c]), "%s", f[c]);
+        utf8_copy(im->header_text[c], sizeof(im->header_text[c]), f[c]);
         im->headers[c] = im->header_text[c];
         int i = registry_field_index(im->e, f[c]);
         if (strcmp(f[c], "id") == 0 || strcmp(f[c], "编号") == 0) {
@@ -107,7 +117,10 @@ static int64_t read_cells(import_t *im, const char **f, size_t line, registry_va
                 problem(im, line, im->headers[c], "must be a record id");
             id = v;
         } else if (i >= 0) {
-            const char *why = registry_parse(&im->e->fields[i], f[c], &values[i]);
+            const char *cell = f[c];
+            if (im->e->fields[i].kind == FIELD_TEXT && cell[0] == '\'' && looks_like_formula(cell + 1))
+                cell++; /* the guard our export put in front of a formula-like text */
+            const char *why = registry_parse(&im->e->fields[i], cell, &values[i]);
             if (why)
                 problem(im, line, im->headers[c], "%s %s", im->e->fields[i].name, why);
             else if (im->e->fields[i].hidden && !values[i].null)
@@ -266,7 +279,14 @@ static int export_row(const store_registry_row_t *row, void *arg)
             buf_adds(x->out, v->i ? "true" : "false");
         else if (f->kind == FIELD_REAL)
             buf_addf(x->out, "%.7f", v->d);
-        else
+        else if (f->kind == FIELD_TEXT && looks_like_formula(v->text)) {
+            buf_t quoted;
+            buf_init(&quoted);
+            buf_addc(&quoted, '\'');
+            buf_adds(&quoted, v->text);
+            add_cell(x->out, quoted.data);
+            buf_free(&quoted);
+        } else
             add_cell(x->out, v->text);
     }
     buf_adds(x->out, "\r\n");
