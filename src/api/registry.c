@@ -316,15 +316,57 @@ typedef struct {
     buf_t text; /* owns the values' text */
     bool set_stations, set_seats;
     int nstations, nseats;
+    char scope[13];             /* the actor's region: checked again inside the transaction */
+    const char *bad_field;      /* set with bad_message when the rules refused the write there */
+    char bad_message[200];
     int64_t stations[MAX_STATIONS];
     store_seat_t seats[MAX_SEATS];
 } registry_write_t;
+
+/*
+ * The rules again, on the writer's connection inside the transaction: what the handler checked
+ * on its read connection may have changed since (a hub deleted, a record moved out of scope).
+ */
+static int recheck(registry_write_t *rw, store_t *db)
+{
+    store_registry_row_t old;
+    bool have_old = rw->op != CREATE;
+    if (have_old) {
+        int rc = store_registry_get(db, rw->e, rw->id, &old);
+        if (rc != STORE_OK)
+            return rc;
+        const registry_value_t *was = &old.values[registry_region_field(rw->e)];
+        if (was->null || !region_in_scope(rw->scope, was->text)) {
+            store_registry_row_free(&old);
+            return STORE_ENOTFOUND;
+        }
+    }
+    int rc = STORE_OK;
+    if (rw->op == DELETE) {
+        bool has_spokes = false;
+        if (is(rw->e, "station"))
+            rc = store_station_has_spokes(db, rw->id, &has_spokes);
+        if (rc == STORE_OK && has_spokes)
+            rc = STORE_ECONSTRAINT;
+    } else {
+        store_registry_change_t change = {rw->e,        rw->id,          rw->values,
+                                          have_old ? &old : NULL, rw->region,
+                                          rw->set_stations ? rw->stations : NULL, rw->nstations,
+                                          rw->seats,    rw->nseats};
+        rc = store_registry_check_links(db, &change, &rw->bad_field, rw->bad_message, sizeof(rw->bad_message));
+    }
+    if (have_old)
+        store_registry_row_free(&old);
+    return rc;
+}
 
 static int registry_run(http_write_t *w, store_t *db)
 {
     registry_write_t *rw = (registry_write_t *)w;
     int64_t now = time(NULL);
-    int rc;
+    int rc = recheck(rw, db);
+    if (rc != STORE_OK)
+        return rc;
     if (rw->op == CREATE)
         rc = store_registry_insert(db, rw->e, rw->values, now, &rw->id);
     else if (rw->op == UPDATE)
@@ -348,6 +390,10 @@ static void registry_respond(http_write_t *w, http_req_t *r, int status)
         return;
     if (status == STORE_ENOTFOUND)
         http_reply_error(r, 404, "not_found", "no such record", NULL);
+    else if (status == STORE_EINVALID)
+        http_reply_error(r, 422, "invalid", rw->bad_message, rw->bad_field);
+    else if (status == STORE_ECONSTRAINT && rw->op == DELETE)
+        http_reply_error(r, 409, "has_spokes", "move or delete the liaison points under this station first", NULL);
     else if (status == STORE_ECONSTRAINT)
         http_reply_error(r, 409, "conflict", "this conflicts with an existing record", NULL);
     else if (status != STORE_OK)
@@ -526,6 +572,7 @@ static registry_write_t *new_write(http_req_t *r, int op)
     api_who(r, &w->who);
     w->e = entity_of(r);
     w->op = op;
+    snprintf(w->scope, sizeof(w->scope), "%s", http_actor(r)->region);
     buf_init(&w->text);
     w->super.run = registry_run;
     w->super.respond = registry_respond;

@@ -131,12 +131,74 @@ static void an_account_cannot_be_linked_to_a_deputy_of_another_county(void **sta
     api_res_free(r);
 }
 
+/* Sends both requests at once as the admin; returns their statuses. */
+static void race(const char *method_a, const char *path_a, const char *body_a, const char *method_b,
+                 const char *path_b, const char *body_b, long *status_a, long *status_b)
+{
+    char cookie[600], csrf[200], url_a[256], url_b[256];
+    snprintf(cookie, sizeof(cookie), "Cookie: %s", admin.cookies);
+    snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", admin.csrf);
+    snprintf(url_a, sizeof(url_a), "%s%s", srv.base, path_a);
+    snprintf(url_b, sizeof(url_b), "%s%s", srv.base, path_b);
+    struct curl_slist *headers = curl_slist_append(NULL, cookie);
+    headers = curl_slist_append(headers, csrf);
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    CURLM *multi = curl_multi_init();
+    CURL *a = curl_easy_init(), *b = curl_easy_init();
+    const char *methods[] = {method_a, method_b}, *urls[] = {url_a, url_b}, *bodies[] = {body_a, body_b};
+    CURL *easy[] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        curl_easy_setopt(easy[i], CURLOPT_URL, urls[i]);
+        curl_easy_setopt(easy[i], CURLOPT_CUSTOMREQUEST, methods[i]);
+        curl_easy_setopt(easy[i], CURLOPT_HTTPHEADER, headers);
+        if (bodies[i])
+            curl_easy_setopt(easy[i], CURLOPT_POSTFIELDS, bodies[i]);
+        curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, discard);
+        curl_multi_add_handle(multi, easy[i]);
+    }
+    int running = 2;
+    while (running > 0) {
+        curl_multi_perform(multi, &running);
+        if (running > 0)
+            curl_multi_poll(multi, NULL, 0, 100, NULL);
+    }
+    curl_easy_getinfo(a, CURLINFO_RESPONSE_CODE, status_a);
+    curl_easy_getinfo(b, CURLINFO_RESPONSE_CODE, status_b);
+    for (int i = 0; i < 2; i++) {
+        curl_multi_remove_handle(multi, easy[i]);
+        curl_easy_cleanup(easy[i]);
+    }
+    curl_multi_cleanup(multi);
+    curl_slist_free_all(headers);
+}
+
+static void a_spoke_never_hangs_from_a_hub_deleted_at_the_same_moment(void **state)
+{
+    for (int round = 0; round < 10; round++) {
+        char body[256], path[64];
+        snprintf(body, sizeof(body), "{\"name\":\"竞速站%d\",\"kind\":\"hub\",\"region\":\"%s\"}", round,
+                 HOME_REGION);
+        api_res_t *r = client_request(&admin, "POST", "/api/v1/stations", body);
+        assert_int_equal(r->status, 201);
+        long long hub = json_integer_value(json_object_get(r->json, "id"));
+        api_res_free(r);
+        snprintf(path, sizeof(path), "/api/v1/stations/%lld", hub);
+        snprintf(body, sizeof(body), "{\"name\":\"竞速点%d\",\"kind\":\"spoke\",\"region\":\"%s\",\"hub_id\":%lld}",
+                 round, HOME_REGION, hub);
+        long deleted, created;
+        race("DELETE", path, NULL, "POST", "/api/v1/stations", body, &deleted, &created);
+        if (!((deleted == 204 && created == 422) || (deleted == 409 && created == 201)))
+            fail_msg("round %d: delete answered %ld and the spoke %ld", round, deleted, created);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(an_exported_text_that_looks_like_a_formula_stays_text_and_imports_back_unchanged),
         cmocka_unit_test(a_display_name_of_forty_wide_characters_is_kept_whole),
         cmocka_unit_test(an_account_cannot_be_linked_to_a_deputy_of_another_county),
+        cmocka_unit_test(a_spoke_never_hangs_from_a_hub_deleted_at_the_same_moment),
         /* last: it spends this address's sign-in attempts */
         cmocka_unit_test(wrong_passwords_sent_all_at_once_get_no_more_tries_than_the_limit),
     };
