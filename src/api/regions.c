@@ -81,7 +81,7 @@ int api_regions_get(http_req_t *r)
     json_t *o = region_json(&region), *path = json_array(), *children = json_array();
     /* the path from the province down to this region */
     store_region_t up = region;
-    while (up.parent[0] && store_region_get(db, up.parent, &up) == STORE_OK)
+    for (int depth = 0; depth < 5 && up.parent[0] && store_region_get(db, up.parent, &up) == STORE_OK; depth++)
         json_array_insert_new(path, 0, json_pack("{s:s, s:s, s:i}", "code", up.code, "name", up.name, "level", up.level));
     json_object_set_new(o, "path", path);
     json_object_set_new(o, "children", children);

@@ -1,8 +1,8 @@
 /*
  * cache: finished JSON bodies of hot public pages (a station, a deputy), kept per event loop so
- * no lock is taken. An entry is good while the database has not changed: each lookup asks the
- * loop's read connection for SQLite's data_version, which moves on every commit by any
- * connection (the writer, or `liaison import` in another process), and then drops everything.
+ * no lock is taken. An entry is good while the database has not changed: the caller passes a
+ * version that moves on every commit (see http_reply_cached), and a new version drops
+ * everything.
  */
 #ifndef LIAISON_HTTP_CACHE_H
 #define LIAISON_HTTP_CACHE_H

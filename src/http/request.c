@@ -146,14 +146,30 @@ void http_reply_json(http_req_t *r, int status, json_t *body)
     free(text);
 }
 
+/*
+ * The version cached pages are good for. Writes of this server bump the writer's commit count,
+ * which costs one atomic read to check; commits by another process (`liaison import`) show in
+ * SQLite's data_version, asked at most once a second, since asking takes the WAL read lock.
+ */
+static int64_t data_version(http_loop_t *loop)
+{
+    uint64_t now = h2o_now(loop->ctx.loop);
+    if (now - loop->asked_at >= 1000) {
+        int64_t v;
+        if (store_data_version(loop->reader, &v) == STORE_OK && (uint64_t)v != loop->seen_version) {
+            loop->seen_version = (uint64_t)v;
+            loop->outside_changes++;
+        }
+        loop->asked_at = now;
+    }
+    return (int64_t)(writer_commits(loop->server->writer) * 1000003u + loop->outside_changes);
+}
+
 bool http_reply_cached(http_req_t *r, const char *key)
 {
-    int64_t version;
     const char *body;
     size_t len;
-    if (store_data_version(r->loop->reader, &version) != STORE_OK)
-        return false;
-    http_cache_check(r->loop->cache, version);
+    http_cache_check(r->loop->cache, data_version(r->loop));
     if (!http_cache_get(r->loop->cache, key, &body, &len))
         return false;
     http_reply_text(r, 200, "application/json; charset=utf-8", body, len);

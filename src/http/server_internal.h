@@ -42,7 +42,10 @@ struct http_loop {
     h2o_accept_ctx_t accept_ctx;
     h2o_socket_t *listener;
     store_t *reader;
-    http_cache_t *cache;                /* hot public pages, checked against data_version */
+    http_cache_t *cache;                /* hot public pages, dropped when the database changes */
+    uint64_t seen_version;              /* data_version when last asked */
+    uint64_t outside_changes;           /* how often it had moved: commits by other processes */
+    uint64_t asked_at;                  /* when (loop clock, ms) */
     h2o_multithread_receiver_t replies; /* answers from the writer and workers */
     int in_flight;                      /* requests begun and not yet disposed */
     h2o_timeout_t filecache_timeout;    /* forgets open web/ files every second */

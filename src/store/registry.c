@@ -497,12 +497,30 @@ int store_registry_check_links(store_t *db, const store_registry_change_t *c, co
                                size_t msglen)
 {
     const registry_entity_t *e = c->e;
+    const registry_value_t *was = c->old ? &c->old->values[registry_region_field(e)] : NULL;
+    bool moved = was && strcmp(was->null ? "" : was->text, c->region) != 0;
     for (int i = 0; i < e->nfields; i++) {
-        if (e->fields[i].kind != FIELD_REF || !c->values[i].set || c->values[i].null)
+        /* a reference given now, or any kept one when the record moves */
+        const registry_value_t *v = final_value(c, i);
+        if (e->fields[i].kind != FIELD_REF || v->null || !(c->values[i].set || moved))
             continue;
-        int rc = check_reference(db, c, i, field, msg, msglen);
+        store_registry_change_t kept = *c;
+        registry_value_t values[REGISTRY_MAX_FIELDS];
+        memcpy(values, c->values, sizeof(values[0]) * (size_t)e->nfields);
+        values[i] = *v;
+        kept.values = values;
+        int rc = check_reference(db, &kept, i, field, msg, msglen);
         if (rc != STORE_OK)
             return rc;
+    }
+    if (moved && strcmp(e->name, "station") == 0 && strncmp(was->text, c->region, 6) != 0) {
+        bool has = false;
+        int rc = store_station_has_spokes(db, c->id, &has);
+        if (rc != STORE_OK)
+            return rc;
+        if (has)
+            return invalid(field, "region", msg, msglen, "%s %s",
+                           "cannot move to another county while liaison points hang from this station");
     }
     if (strcmp(e->name, "station") == 0) {
         int rc = check_station(db, c, field, msg, msglen);

@@ -248,6 +248,11 @@ int store_savepoint_rollback(store_t *db)
     return rc ? rc : store_exec(db, "RELEASE unit_of_work");
 }
 
+bool store_in_transaction(store_t *db)
+{
+    return !sqlite3_get_autocommit(db->conn);
+}
+
 int64_t store_last_insert_id(store_t *db)
 {
     return sqlite3_last_insert_rowid(db->conn);

@@ -76,6 +76,8 @@ int store_savepoint(store_t *db);
 int store_savepoint_release(store_t *db);
 int store_savepoint_rollback(store_t *db);
 
+/* Whether a transaction is open (false after an error made SQLite roll it all back). */
+bool store_in_transaction(store_t *db);
 int64_t store_last_insert_id(store_t *db);
 int store_changes(store_t *db);
 /* Readies the connection for one large transaction (a bulk import): a page cache big enough that

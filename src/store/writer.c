@@ -36,27 +36,41 @@ static void run_one(store_t *db, writer_job_t *job)
         store_savepoint_rollback(db);
 }
 
+/* Nothing of the batch was kept: every job that thought it succeeded is told otherwise. */
+static void fail_batch(job_node_t *batch, int rc)
+{
+    for (job_node_t *n = batch; n; n = n->next)
+        if (job_of(n)->status == STORE_OK)
+            job_of(n)->status = rc;
+}
+
 static void run_batch(writer_t *w, job_node_t *batch)
 {
+    for (job_node_t *n = batch; n; n = n->next)
+        job_of(n)->status = STORE_OK;
     int rc = store_begin(w->db);
-    for (job_node_t *n = batch; n; n = n->next) {
-        if (rc == STORE_OK)
-            run_one(w->db, job_of(n));
-        else
-            job_of(n)->status = rc;
-    }
-    if (rc == STORE_OK) {
-        rc = store_commit(w->db);
-        if (rc != STORE_OK) {
-            log_error("commit failed: %s", store_errmsg(w->db));
-            store_rollback(w->db);
-            for (job_node_t *n = batch; n; n = n->next)
-                if (job_of(n)->status == STORE_OK)
-                    job_of(n)->status = rc;
-        } else
-            atomic_fetch_add(&w->commits, 1);
-    } else
+    if (rc != STORE_OK) {
         log_error("cannot begin a write transaction: %s", store_errmsg(w->db));
+        fail_batch(batch, rc);
+        return;
+    }
+    for (job_node_t *n = batch; n; n = n->next) {
+        run_one(w->db, job_of(n));
+        /* some errors (I/O, a full disk) roll back the whole transaction; the jobs still to
+         * come must not then run, and commit, outside it */
+        if (!store_in_transaction(w->db)) {
+            log_error("a write ended the whole transaction: %s", store_errmsg(w->db));
+            fail_batch(batch, STORE_ERR);
+            return;
+        }
+    }
+    rc = store_commit(w->db);
+    if (rc != STORE_OK) {
+        log_error("commit failed: %s", store_errmsg(w->db));
+        store_rollback(w->db);
+        fail_batch(batch, rc);
+    } else
+        atomic_fetch_add(&w->commits, 1);
 }
 
 static void *writer_main(void *arg)
