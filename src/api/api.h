@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "domain/registry.h"
 #include "http/http.h"
 #include "store/accounts.h"
 #include "store/audit.h"
@@ -68,6 +69,7 @@ int api_audit_list(http_req_t *r);
 int api_regions_list(http_req_t *r);
 int api_regions_get(http_req_t *r);
 /* The registry: one set of handlers for every entity; the route's action names the entity. */
+const registry_entity_t *api_registry_entity(http_req_t *r);
 int api_registry_list(http_req_t *r);
 int api_registry_get(http_req_t *r);
 int api_registry_create(http_req_t *r);

@@ -18,7 +18,6 @@
 #include "auth/token.h"
 #include "core/log.h"
 
-#define SESSION_COOKIE "liaison_session"
 
 static json_t *session_json(const store_user_t *u, const char *csrf)
 {
@@ -46,7 +45,7 @@ static void set_cookie(http_req_t *r, const char *token, int max_age)
 {
     char cookie[256];
     bool tls = r->secure;
-    snprintf(cookie, sizeof(cookie), SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", token,
+    snprintf(cookie, sizeof(cookie), HTTP_SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", token,
              max_age, tls ? "; Secure" : "");
     http_add_header(r, "set-cookie", cookie);
 }

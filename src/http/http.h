@@ -25,6 +25,7 @@
 #include "store/writer.h"
 
 enum { HTTP_MAX_PARAMS = 4 };
+#define HTTP_SESSION_COOKIE "liaison_session"
 
 typedef struct http_server http_server_t;
 typedef struct http_loop http_loop_t;

@@ -24,7 +24,6 @@
 #include "http/server_internal.h"
 #include "store/accounts.h"
 
-#define SESSION_COOKIE "liaison_session"
 #define TOUCH_EVERY_S 60
 
 typedef struct {
@@ -119,8 +118,8 @@ static h2o_iovec_t session_token(h2o_req_t *h)
                 p++;
             const char *semi = memchr(p, ';', (size_t)(end - p));
             const char *e = semi ? semi : end;
-            size_t klen = strlen(SESSION_COOKIE);
-            if ((size_t)(e - p) > klen && memcmp(p, SESSION_COOKIE "=", klen + 1) == 0)
+            size_t klen = strlen(HTTP_SESSION_COOKIE);
+            if ((size_t)(e - p) > klen && memcmp(p, HTTP_SESSION_COOKIE "=", klen + 1) == 0)
                 return h2o_iovec_init(p + klen + 1, (size_t)(e - p) - klen - 1);
             p = e;
         }

@@ -1,11 +1,8 @@
 /*
- * request: the path every request takes before and after its handler.
- *
- * on_req runs first for every path: static files fall through to h2o's file handler (which
- * gives ETag, 304 and content types); API paths are matched, checked (path, session, the
- * policy's role question, CSRF) and handed to their handler. The logger runs when h2o disposes of
- * any request, static or not, and feeds the metrics and the access log from there, so both see
- * exactly what was answered.
+ * request: what a handler does with its request: read parameters, query and body, answer (JSON,
+ * errors, cached pages), ask the policy about one record, and hand work to the writer or a
+ * worker. An answer from another thread comes back through the loop's queue; a guard in the
+ * request's memory pool tells it when the client has gone.
  */
 #include <stdio.h>
 #include <stdlib.h>
