@@ -232,6 +232,25 @@ static bool cross_site_refused(http_req_t *r)
     return false;
 }
 
+/* The route is kept in the request's environment for the logger, which would otherwise match
+ * the path a second time. */
+#define ROUTE_ENV "liaison.route"
+
+static void remember_route(h2o_req_t *h, int route)
+{
+    h2o_vector_reserve(&h->pool, &h->env, h->env.size + 2);
+    h->env.entries[h->env.size++] = h2o_iovec_init(H2O_STRLIT(ROUTE_ENV));
+    h->env.entries[h->env.size++] = h2o_iovec_init(NULL, (size_t)route);
+}
+
+static int remembered_route(h2o_req_t *h)
+{
+    for (size_t i = 0; i + 1 < h->env.size; i += 2)
+        if (h2o_memis(h->env.entries[i].base, h->env.entries[i].len, H2O_STRLIT(ROUTE_ENV)))
+            return (int)h->env.entries[i + 1].len;
+    return -1;
+}
+
 static void count_out(void *p)
 {
     http_loop_t **loop = p;
@@ -273,6 +292,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *h)
         return 0;
     }
     r->route = &s->routes[i];
+    remember_route(h, i);
     conn_ip(h->conn, r->ip, sizeof(r->ip));
     r->secure = h->scheme == &H2O_URL_SCHEME_HTTPS;
     if (s->cfg->trust_proxy)
@@ -291,14 +311,12 @@ static int on_req(h2o_handler_t *self, h2o_req_t *h)
 
 /* ---- after: metrics and the access log ---- */
 
-static int route_label(http_server_t *s, h2o_req_t *h)
+static int route_label(h2o_req_t *h)
 {
-    h2o_iovec_t params[HTTP_MAX_PARAMS];
-    int n;
-    h2o_iovec_t path = path_only(h);
-    int i = router_match(s->routes, h->method.base, h->method.len, path.base, path.len, params, &n, NULL, 0);
+    int i = remembered_route(h);
     if (i >= 0)
         return i;
+    h2o_iovec_t path = path_only(h);
     if (path.len >= 5 && memcmp(path.base, "/api/", 5) == 0)
         return METRICS_UNMATCHED;
     return h->res.status == 404 ? METRICS_UNMATCHED : METRICS_STATIC;
@@ -314,7 +332,7 @@ static double seconds_since(struct timeval t)
 static void log_access(h2o_logger_t *self, h2o_req_t *h)
 {
     http_server_t *s = ((api_logger_t *)self)->server;
-    int route = route_label(s, h);
+    int route = route_label(h);
     double secs = seconds_since(h->timestamps.request_begin_at);
     metrics_observe(s->metrics, route, h->res.status, secs);
     if (!s->cfg->access_log)
