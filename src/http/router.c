@@ -1,31 +1,28 @@
-/* router: segment-by-segment matching over a small table; no allocation. */
+/* router: byte-by-byte matching over a small table; no allocation. */
 #include "http/router.h"
 
 #include <string.h>
 
-/* Matches one pattern; fills params on success. */
-static int fits(const char *pattern, const char *path, size_t len, h2o_iovec_t *params, int *nparams)
+/* Matches one pattern in a single pass, failing at the first byte that differs; a ":name"
+ * segment takes one non-empty path segment as a parameter. */
+static int fits(const char *p, const char *path, size_t len, h2o_iovec_t *params, int *nparams)
 {
-    const char *p = pattern, *s = path, *end = path + len;
+    const char *s = path, *end = path + len;
     int n = 0;
-    while (*p && s < end) {
-        if (*p != '/' || *s != '/')
-            return 0;
-        p++, s++;
-        const char *pe = strchr(p, '/');
-        size_t plen = pe ? (size_t)(pe - p) : strlen(p);
-        const char *se = memchr(s, '/', (size_t)(end - s));
-        size_t slen = se ? (size_t)(se - s) : (size_t)(end - s);
+    while (*p) {
         if (*p == ':') {
-            if (slen == 0 || n == HTTP_MAX_PARAMS)
+            while (*p && *p != '/')
+                p++;
+            const char *segment = s;
+            while (s < end && *s != '/')
+                s++;
+            if (s == segment || n == HTTP_MAX_PARAMS)
                 return 0;
-            params[n++] = h2o_iovec_init(s, slen);
-        } else if (plen != slen || memcmp(p, s, slen) != 0)
+            params[n++] = h2o_iovec_init(segment, (size_t)(s - segment));
+        } else if (s == end || *s++ != *p++)
             return 0;
-        p += plen;
-        s += slen;
     }
-    if (*p || s != end)
+    if (s != end)
         return 0;
     *nparams = n;
     return 1;
