@@ -298,7 +298,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *h)
     if (s->cfg->trust_proxy)
         apply_forwarded(r);
     resolve_session(r);
-    switch (policy_permits(http_actor(r), r->route->action)) {
+    switch (s->permits[i][r->session ? r->session->actor.role : ROLE_PUBLIC]) {
     case POLICY_UNAUTHENTICATED: http_reply_error(r, 401, "unauthenticated", "sign in first", NULL); return 0;
     case POLICY_FORBIDDEN: http_reply_error(r, 403, "forbidden", "your role may not do this", NULL); return 0;
     default: break;

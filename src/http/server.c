@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "http/router.h"
 #include "http/server_internal.h"
 
 #include <h2o/http1.h>
@@ -284,6 +285,15 @@ static int start(http_server_t *s, char *err, size_t errlen)
     s->worker = worker_start(2);
     s->ratelimit = ratelimit_new();
     s->metrics = metrics_new(s->routes);
+    size_t nroutes = router_count(s->routes);
+    s->permits = calloc(nroutes, sizeof(*s->permits));
+    if (s->permits == NULL)
+        abort();
+    for (size_t i = 0; i < nroutes; i++)
+        for (int role = 0; role < ROLE_COUNT; role++) {
+            actor_t someone = {.role = (role_t)role};
+            s->permits[i][role] = policy_permits(role == ROLE_PUBLIC ? NULL : &someone, s->routes[i].action);
+        }
     configure_h2o(s);
     s->nloops = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (s->nloops < 1)

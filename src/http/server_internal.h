@@ -34,6 +34,8 @@ struct http_server {
     ip_count_t *ip_table[1024];
     int nloops;
     http_loop_t *loops;
+    /* the policy's role question answered once per route at start: [route][role] */
+    policy_decision_t (*permits)[ROLE_COUNT];
 };
 
 struct http_loop {
