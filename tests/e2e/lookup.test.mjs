@@ -220,6 +220,85 @@ test('visitor_opens_a_station_sees_its_deputies_and_opens_a_deputys_page', {time
   await page.close();
 });
 
+// A liaison point (kind "spoke") that `liaison demo` placed in a village of the admin's county,
+// found through the public API: a village is a 12-digit code whose last three digits are not all
+// zero. Returns {spoke, area: [{code, name, level}] from the province down to the village}.
+async function demoVillageSpoke() {
+  const county = data.county[data.county.length - 1];
+  const list = await call(null, 'GET', `/api/v1/stations?region=${county.code}&limit=100`);
+  assert.equal(list.status, 200);
+  const spoke = list.body.items.find((s) => s.kind === 'spoke' && /^[0-9]{9}(?!000)[0-9]{3}$/.test(s.region));
+  assert.ok(spoke, `a demo liaison point in a village of ${county.name} among ` +
+    list.body.items.map((s) => `${s.kind} ${s.region}`).join(', '));
+  const village = await call(null, 'GET', `/api/v1/regions/${spoke.region}`);
+  assert.equal(village.status, 200, `the spoke's region ${spoke.region} is a known region`);
+  assert.equal(village.body.level, 5, `${spoke.region} ${village.body.name} is a village`);
+  const area = [...village.body.path, {code: village.body.code, name: village.body.name, level: village.body.level}];
+  return {spoke, area};
+}
+
+test('visitor_taps_down_to_a_village_liaison_point_and_opens_a_deputys_page_with_its_qr_code', {timeout: 30000}, async (t) => {
+  const {spoke, area} = await demoVillageSpoke();
+  const village = area[area.length - 1];
+  // the spoke's own deputies, else those of the hub it belongs to (one more tap)
+  const spokeRecord = (await call(null, 'GET', `/api/v1/stations/${spoke.id}`)).body;
+  const viaHub = spokeRecord.deputies.length === 0;
+  assert.ok(!viaHub || spokeRecord.hub, `liaison point ${spoke.id} has no deputies and no hub`);
+
+  const page = await openPage(PHONE);
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', {name: '查找联络站和人大代表'}).waitFor();
+  const listTaps = await pickArea(page, area);
+  const selects = await page.locator('#region-levels label').allTextContents();
+  t.diagnostic(`${listTaps} taps to ${area.map((r) => r.name).join(' > ')} through the selects ${selects.join(', ')}`);
+  assert.ok(listTaps <= 4, `${listTaps} taps to reach the stations of village ${village.name} (selects: ${selects.join(', ')})`);
+
+  await page.getByRole('heading', {name: `${village.name}的联络站`}).waitFor();
+  const entry = stationLinks(page).filter({hasText: spoke.name});
+  assert.match(await entry.textContent(), /代表联络室\/联络点/);
+  await entry.click();
+  let taps = listTaps + 1;
+
+  await page.waitForURL(`${base}/station.html?id=${spoke.id}`);
+  await page.getByRole('heading', {level: 1, name: spoke.name}).waitFor();
+  assert.equal(await page.locator('#record-kind').textContent(), '代表联络室/联络点');
+  assert.match(await page.locator('.details').textContent(), new RegExp(`所在地区${village.name}`));
+  let station = spokeRecord;
+  if (viaHub) {
+    await page.getByRole('region', {name: '进站代表'}).getByText('暂无登记的进站代表。').waitFor();
+    await page.locator('.details').getByRole('link', {name: spokeRecord.hub.name}).click();
+    taps++;
+    await page.waitForURL(`${base}/station.html?id=${spokeRecord.hub.id}`);
+    await page.getByRole('heading', {level: 1, name: spokeRecord.hub.name}).waitFor();
+    await page.getByRole('region', {name: '下设联络点'}).getByRole('link', {name: spoke.name}).waitFor();
+    station = (await call(null, 'GET', `/api/v1/stations/${spokeRecord.hub.id}`)).body;
+  }
+  assert.ok(station.deputies.length > 0, `station ${station.id} ${station.name} lists deputies`);
+
+  const deputies = page.getByRole('region', {name: '进站代表'}).getByRole('link');
+  await deputies.first().waitFor();
+  assert.equal(await deputies.count(), station.deputies.length, 'every deputy of the station is listed');
+  const deputy = station.deputies[0];
+  const link = deputies.and(page.locator(`a[href="/deputy.html?id=${deputy.id}"]`));
+  assert.equal(await link.textContent(), deputy.name);
+  await link.click();
+  taps++;
+
+  await page.waitForURL(`${base}/deputy.html?id=${deputy.id}`);
+  await page.getByRole('heading', {level: 1, name: deputy.name}).waitFor();
+  const qr = page.getByRole('img', {name: `${deputy.name}的代表连心卡（二维码）`});
+  await qr.waitFor();
+  assert.equal(await qr.getAttribute('src'), `/api/v1/deputies/${deputy.id}/qr.svg`);
+  await until(`the QR code of ${deputy.name} drawn`, () => qr.evaluate((img) => img.complete && img.naturalWidth > 0));
+  const card = page.getByRole('link', {name: '打印连心卡'});
+  await card.waitFor();
+  assert.equal(await card.getAttribute('href'), `/card.html?deputy=${deputy.id}`);
+  t.diagnostic(`${taps} taps from the home page to ${deputy.name}'s page` +
+    (viaHub ? ` (the liaison point has no deputies: through its hub ${spokeRecord.hub.name})` : ''));
+  assertNoProblems(page);
+  await page.close();
+});
+
 test('spoke_page_links_its_hub_and_a_private_phone_is_never_shown', {timeout: 20000}, async () => {
   const page = await openPage(PHONE);
   await page.goto(`${base}/station.html?id=${data.spoke.id}`);
