@@ -152,6 +152,23 @@ static void read_row(store_stmt_t *st, const registry_entity_t *e, store_registr
     row->updated_at = store_col_int(st, e->nfields + 2);
 }
 
+/* Steps a bound statement of add_columns rows, handing each to each, and hands it back. */
+static int each_row(store_stmt_t *st, const registry_entity_t *e, int (*each)(const store_registry_row_t *row, void *arg),
+                    void *arg)
+{
+    store_registry_row_t row;
+    buf_init(&row.text);
+    int rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        read_row(st, e, &row);
+        if (each(&row, arg))
+            break;
+    }
+    store_done(st);
+    buf_free(&row.text);
+    return rc < 0 ? rc : STORE_OK;
+}
+
 int store_registry_get(store_t *db, const registry_entity_t *e, int64_t id, store_registry_row_t *row)
 {
     store_stmt_t *st = store_prepare(db, sql[entity_index(e)].get);
@@ -210,18 +227,9 @@ int store_registry_each(store_t *db, const registry_entity_t *e, const store_reg
         store_bind_text(st, 6, f->q);
     if (strcmp(e->name, "deputy") == 0)
         store_bind_int(st, 7, f->station_id);
-    store_registry_row_t row;
-    buf_init(&row.text);
-    int rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        read_row(st, e, &row);
-        if (each(&row, arg))
-            break;
-    }
-    store_done(st);
-    buf_free(&row.text);
+    int rc = each_row(st, e, each, arg);
     free(pattern);
-    return rc < 0 ? rc : STORE_OK;
+    return rc;
 }
 
 static void bind_value(store_stmt_t *st, int n, const registry_field_t *f, const registry_value_t *v)
@@ -550,17 +558,7 @@ int store_registry_near(store_t *db, const registry_entity_t *e, double lat, dou
     store_bind_real(st, 4, lng);
     store_bind_real(st, 5, shrink * shrink);
     store_bind_int(st, 6, limit);
-    store_registry_row_t row;
-    buf_init(&row.text);
-    int rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        read_row(st, e, &row);
-        if (each(&row, arg))
-            break;
-    }
-    store_done(st);
-    buf_free(&row.text);
-    return rc < 0 ? rc : STORE_OK;
+    return each_row(st, e, each, arg);
 }
 
 int store_station_deputies(store_t *db, int64_t station_id, int (*each)(int64_t id, const char *name, void *arg),
