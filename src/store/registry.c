@@ -363,6 +363,17 @@ int store_deputy_seats(store_t *db, int64_t deputy_id, int (*each)(const store_s
     return rc < 0 ? rc : STORE_OK;
 }
 
+/* Steps a bound statement of (id, name) rows, handing each to each, and hands it back. */
+static int each_id_name(store_stmt_t *st, int (*each)(int64_t id, const char *name, void *arg), void *arg)
+{
+    int rc;
+    while ((rc = store_step(st)) == STORE_ROW)
+        if (each(store_col_int(st, 0), store_col_text(st, 1), arg))
+            break;
+    store_done(st);
+    return rc < 0 ? rc : STORE_OK;
+}
+
 int store_station_spokes(store_t *db, int64_t hub_id, int (*each)(int64_t id, const char *name, void *arg),
                          void *arg)
 {
@@ -371,12 +382,7 @@ int store_station_spokes(store_t *db, int64_t hub_id, int (*each)(int64_t id, co
     if (st == NULL)
         return STORE_ERR;
     store_bind_int(st, 1, hub_id);
-    int rc;
-    while ((rc = store_step(st)) == STORE_ROW)
-        if (each(store_col_int(st, 0), store_col_text(st, 1), arg))
-            break;
-    store_done(st);
-    return rc < 0 ? rc : STORE_OK;
+    return each_id_name(st, each, arg);
 }
 
 /* ---- link rules ---- */
@@ -570,10 +576,5 @@ int store_station_deputies(store_t *db, int64_t station_id, int (*each)(int64_t 
     if (st == NULL)
         return STORE_ERR;
     store_bind_int(st, 1, station_id);
-    int rc;
-    while ((rc = store_step(st)) == STORE_ROW)
-        if (each(store_col_int(st, 0), store_col_text(st, 1), arg))
-            break;
-    store_done(st);
-    return rc < 0 ? rc : STORE_OK;
+    return each_id_name(st, each, arg);
 }
