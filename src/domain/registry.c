@@ -82,13 +82,16 @@ static const registry_field_t deputy_fields[] = {
     REF("group_id", "代表小组", "group"),
 };
 
-static const registry_entity_t congress = {"congress", "congresses", "congresses", NULL, congress_fields,
+static const registry_entity_t congress = {"congress", "congresses", "congresses", NULL, NULL, congress_fields,
                                            COUNT(congress_fields)};
-static const registry_entity_t unit = {"unit", "units", "units", NULL, unit_fields, COUNT(unit_fields)};
-static const registry_entity_t station = {"station", "stations", "stations", "station_search", station_fields,
+static const registry_entity_t unit = {"unit", "units", "units", NULL, NULL, unit_fields, COUNT(unit_fields)};
+static const registry_entity_t station = {"station", "stations", "stations", "station_search",
+                                          "name || ' ' || address", station_fields,
                                           COUNT(station_fields)};
-static const registry_entity_t group = {"group", "groups", "deputy_groups", NULL, group_fields, COUNT(group_fields)};
-static const registry_entity_t deputy = {"deputy", "deputies", "deputies", "deputy_search", deputy_fields,
+static const registry_entity_t group = {"group", "groups", "deputy_groups", NULL, NULL, group_fields,
+                                        COUNT(group_fields)};
+static const registry_entity_t deputy = {"deputy", "deputies", "deputies", "deputy_search",
+                                         "name || ' ' || occupation", deputy_fields,
                                          COUNT(deputy_fields)};
 
 static const registry_entity_t *const entities[] = {&congress, &unit, &station, &group, &deputy, NULL};

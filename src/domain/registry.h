@@ -38,6 +38,7 @@ typedef struct {
     const char *plural; /* "stations": the route */
     const char *table;
     const char *search; /* its trigram search table, or NULL to search names */
+    const char *search_text; /* the SQL expression over its columns that the search table holds */
     const registry_field_t *fields;
     int nfields;
 } registry_entity_t;

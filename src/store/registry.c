@@ -12,6 +12,8 @@
 
 typedef struct {
     char *get, *region, *list[2][2], *insert, *update, *delete, *near; /* list[by_region][by_text] */
+    char *unindex, *index_one, *index_from; /* the trigram search table's upkeep */
+    char *max_id;
 } entity_sql_t;
 
 static entity_sql_t sql[8];
@@ -112,6 +114,20 @@ void store_registry_init(void)
         snprintf(where, sizeof(where),
                  "UPDATE %s SET deleted_at = $2, updated_at = $2 WHERE id = $1 AND deleted_at IS NULL", e->table);
         sql[i].delete = strdup(where);
+        char top[128];
+        snprintf(top, sizeof(top), "SELECT coalesce(max(id), 0) FROM %s", e->table);
+        sql[i].max_id = strdup(top);
+        if (e->search) {
+            char q[256];
+            snprintf(q, sizeof(q), "DELETE FROM %s WHERE rowid = $1", e->search);
+            sql[i].unindex = strdup(q);
+            snprintf(q, sizeof(q), "INSERT INTO %s (rowid, text) SELECT id, %s FROM %s WHERE id = $1", e->search,
+                     e->search_text, e->table);
+            sql[i].index_one = strdup(q);
+            snprintf(q, sizeof(q), "INSERT INTO %s (rowid, text) SELECT id, %s FROM %s WHERE id > $1", e->search,
+                     e->search_text, e->table);
+            sql[i].index_from = strdup(q);
+        }
         /* nearest first: squared degrees with longitude shrunk by cos(latitude), bound by the caller */
         sql[i].near = build_select(e, "latitude IS NOT NULL AND longitude IS NOT NULL"
                                       " AND ($1 IS NULL OR (region_code >= $1 AND region_code < $2))"
@@ -246,8 +262,52 @@ static void bind_value(store_stmt_t *st, int n, const registry_field_t *f, const
         store_bind_text(st, n, v->text);
 }
 
+/* Runs one of the search-table statements with $1 = n. */
+static int search_upkeep(store_t *db, const char *q, int64_t n)
+{
+    store_stmt_t *st = store_prepare(db, q);
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, n);
+    return store_run(st);
+}
+
+/* The record's searchable text, indexed afresh (a deleted record stays findable by nothing: lists
+ * filter on deleted_at). */
+static int reindex(store_t *db, const registry_entity_t *e, int64_t id)
+{
+    if (e->search == NULL)
+        return STORE_OK;
+    int rc = search_upkeep(db, sql[entity_index(e)].unindex, id);
+    return rc ? rc : search_upkeep(db, sql[entity_index(e)].index_one, id);
+}
+
+int store_registry_max_id(store_t *db, const registry_entity_t *e, int64_t *max)
+{
+    store_stmt_t *st = store_prepare(db, sql[entity_index(e)].max_id);
+    if (st == NULL)
+        return STORE_ERR;
+    int rc = store_step(st);
+    if (rc == STORE_ROW)
+        *max = store_col_int(st, 0);
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : STORE_ERR;
+}
+
+int store_registry_index_from(store_t *db, const registry_entity_t *e, int64_t after_id)
+{
+    return e->search ? search_upkeep(db, sql[entity_index(e)].index_from, after_id) : STORE_OK;
+}
+
 int store_registry_insert(store_t *db, const registry_entity_t *e, const registry_value_t *values, int64_t now,
                           int64_t *id)
+{
+    int rc = store_registry_insert_unindexed(db, e, values, now, id);
+    return rc ? rc : reindex(db, e, *id);
+}
+
+int store_registry_insert_unindexed(store_t *db, const registry_entity_t *e, const registry_value_t *values,
+                                    int64_t now, int64_t *id)
 {
     store_stmt_t *st = store_prepare(db, sql[entity_index(e)].insert);
     if (st == NULL)
@@ -276,7 +336,9 @@ int store_registry_update(store_t *db, const registry_entity_t *e, int64_t id, c
     }
     store_bind_int(st, 2 * e->nfields + 2, now);
     int rc = store_run(st);
-    return rc != STORE_OK ? rc : store_changes(db) ? STORE_OK : STORE_ENOTFOUND;
+    if (rc == STORE_OK && store_changes(db) == 0)
+        return STORE_ENOTFOUND;
+    return rc ? rc : reindex(db, e, id);
 }
 
 int store_registry_delete(store_t *db, const registry_entity_t *e, int64_t id, int64_t now)

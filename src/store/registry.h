@@ -44,6 +44,13 @@ int store_registry_near(store_t *db, const registry_entity_t *e, double lat, dou
                         const char *hi, int limit, int (*each)(const store_registry_row_t *row, void *arg), void *arg);
 int store_registry_insert(store_t *db, const registry_entity_t *e, const registry_value_t *values, int64_t now,
                           int64_t *id);
+/* For bulk loads: inserts without indexing the searchable text; call store_registry_index_from
+ * with the largest id before the load once the rows are in. */
+int store_registry_insert_unindexed(store_t *db, const registry_entity_t *e, const registry_value_t *values,
+                                    int64_t now, int64_t *id);
+int store_registry_index_from(store_t *db, const registry_entity_t *e, int64_t after_id);
+/* The largest id the table has used (0 when empty). */
+int store_registry_max_id(store_t *db, const registry_entity_t *e, int64_t *max);
 /* Changes only the fields that are set. */
 int store_registry_update(store_t *db, const registry_entity_t *e, int64_t id, const registry_value_t *values,
                           int64_t now);

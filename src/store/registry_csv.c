@@ -179,8 +179,9 @@ static void import_row(import_t *im, const char **f, size_t line)
             problem(im, line, column_of(im, field), "%s", msg);
         else if (rc == STORE_OK && im->result->nerrors == 0) {
             int64_t new_id;
+            /* new rows are indexed for search together at the end: see store_registry_import */
             rc = id ? store_registry_update(im->db, e, id, values, time(NULL))
-                    : store_registry_insert(im->db, e, values, time(NULL), &new_id);
+                    : store_registry_insert_unindexed(im->db, e, values, time(NULL), &new_id);
             if (rc == STORE_OK)
                 id ? im->result->updated++ : im->result->created++;
         }
@@ -209,6 +210,12 @@ int store_registry_import(store_t *db, const registry_entity_t *e, const char *t
         buf_free(&utf8);
         return STORE_EINVALID;
     }
+    int64_t last_before = 0;
+    if (store_registry_max_id(db, e, &last_before) != STORE_OK) {
+        problem(&im, 1, NULL, "cannot read %s", e->plural);
+        buf_free(&utf8);
+        return STORE_EINVALID;
+    }
     FILE *in = fmemopen(utf8.data, utf8.len, "r");
     csv_reader_t csv;
     csv_init(&csv, in);
@@ -234,6 +241,8 @@ int store_registry_import(store_t *db, const registry_entity_t *e, const char *t
     }
     if (header)
         problem(&im, 1, NULL, "the file has no header row");
+    if (result->nerrors == 0 && store_registry_index_from(db, e, last_before) != STORE_OK)
+        problem(&im, 1, NULL, "cannot index the new rows for search: %s", store_errmsg(db));
     csv_free(&csv);
     fclose(in);
     buf_free(&utf8);
