@@ -29,6 +29,8 @@ test: deps
 
 bench: build
 	bench/http.sh
+	bench/station.sh
+	bench/regions.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)
