@@ -1,6 +1,9 @@
 /* harness: see harness.h. Processes are real; HTTP is libcurl. */
 #include "harness.h"
 
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -345,5 +348,31 @@ bool wait_until(bool (*cond)(void *arg), void *arg, int timeout_ms)
         if (elapsed > timeout_ms)
             return false;
         nanosleep(&tick, NULL);
+    }
+}
+
+const char *api_error_member(const api_res_t *r, const char *name)
+{
+    return json_string_value(json_object_get(json_object_get(r->json, "error"), name));
+}
+
+void api_assert_error(const api_res_t *r, long status, const char *code, const char *field)
+{
+    assert_non_null(r);
+    if (r->status != status || r->json == NULL)
+        fprintf(stderr, "expected %ld %s, got %ld: %s\n", status, code, r->status, r->body);
+    assert_int_equal(r->status, status);
+    assert_non_null(r->json);
+    const char *ct = api_header(r, "content-type");
+    assert_non_null(ct);
+    assert_true(strncasecmp(ct, "application/json", 16) == 0);
+    assert_non_null(api_error_member(r, "code"));
+    assert_string_equal(api_error_member(r, "code"), code);
+    const char *message = api_error_member(r, "message");
+    assert_non_null(message);
+    assert_true(strlen(message) > 0);
+    if (field) {
+        assert_non_null(api_error_member(r, "field"));
+        assert_string_equal(api_error_member(r, "field"), field);
     }
 }

@@ -66,6 +66,12 @@ void api_res_free(api_res_t *r);
 /* The value of a response header (case-insensitive name), in a static buffer, or NULL. */
 const char *api_header(const api_res_t *r, const char *name);
 
+/* A member of the JSON error ("code", "message", "field"), or NULL. */
+const char *api_error_member(const api_res_t *r, const char *name);
+/* Asserts a JSON error answer: this status and code, a JSON content type, a message, and (unless
+ * field is NULL) the field it names. */
+void api_assert_error(const api_res_t *r, long status, const char *code, const char *field);
+
 /* Signs in; returns false if the login did not answer 200. */
 bool client_login(client_t *c, server_t *s, const char *username, const char *password);
 /* A request as the client: its cookie, and its CSRF token on unsafe methods. */

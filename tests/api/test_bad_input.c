@@ -34,34 +34,8 @@ static int stop_server(void **state)
 
 /* ---- helpers ---- */
 
-static const char *error_member(const api_res_t *r, const char *name)
-{
-    return json_string_value(json_object_get(json_object_get(r->json, "error"), name));
-}
-
 /* The response is a JSON error {"error":{"code","message"[,"field"]}} with this status and code;
  * field NULL means any. */
-static void assert_error(const api_res_t *r, long status, const char *code, const char *field)
-{
-    assert_non_null(r);
-    if (r->status != status || r->json == NULL)
-        fprintf(stderr, "expected %ld %s, got %ld: %s\n", status, code, r->status, r->body);
-    assert_int_equal(r->status, status);
-    assert_non_null(r->json);
-    const char *ct = api_header(r, "content-type");
-    assert_non_null(ct);
-    assert_true(strncasecmp(ct, "application/json", 16) == 0);
-    assert_non_null(error_member(r, "code"));
-    assert_string_equal(error_member(r, "code"), code);
-    const char *message = error_member(r, "message");
-    assert_non_null(message);
-    assert_true(strlen(message) > 0);
-    if (field) {
-        assert_non_null(error_member(r, "field"));
-        assert_string_equal(error_member(r, "field"), field);
-    }
-}
-
 static void assert_still_serving(void)
 {
     api_res_t *r = api_get(&srv, "/healthz");
@@ -95,7 +69,7 @@ static void malformed_json_answers_400_malformed_json(void **state)
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         api_res_t *r = post_text("/api/v1/session", bodies[i], NULL);
-        assert_error(r, 400, "malformed_json", NULL);
+        api_assert_error(r, 400, "malformed_json", NULL);
         api_res_free(r);
         assert_still_serving();
     }
@@ -107,7 +81,7 @@ static void json_body_that_is_not_an_object_answers_400(void **state)
         "[{\"username\":\"admin\",\"password\":\"liaison-demo\"}]", "[]", "\"admin\"", "42", "null", "true"};
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         api_res_t *r = post_text("/api/v1/session", bodies[i], NULL);
-        assert_error(r, 400, "malformed_json", NULL);
+        api_assert_error(r, 400, "malformed_json", NULL);
         assert_null(api_header(r, "set-cookie"));
         api_res_free(r);
         assert_still_serving();
@@ -121,7 +95,7 @@ static void body_in_a_content_type_other_than_json_answers_415(void **state)
     const char *body = "{\"username\":\"admin\",\"password\":\"liaison-demo\"}";
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         api_res_t *r = post_text("/api/v1/session", body, types[i]);
-        assert_error(r, 415, "unsupported_media_type", NULL);
+        api_assert_error(r, 415, "unsupported_media_type", NULL);
         assert_null(api_header(r, "set-cookie"));
         api_res_free(r);
         assert_still_serving();
@@ -150,7 +124,7 @@ static void body_of_two_mib_answers_413(void **state)
     size_t two_mib = 2u << 20;
     char *body = big_login_body(two_mib);
     api_res_t *r = post_raw("/api/v1/session", body, two_mib, NULL);
-    assert_error(r, 413, "too_large", NULL);
+    api_assert_error(r, 413, "too_large", NULL);
     api_res_free(r);
     free(body);
     assert_still_serving();
@@ -159,7 +133,7 @@ static void body_of_two_mib_answers_413(void **state)
     size_t under = (1u << 20) - 64;
     body = big_login_body(under);
     r = post_raw("/api/v1/session", body, under, NULL);
-    assert_error(r, 422, "invalid", "username");
+    api_assert_error(r, 422, "invalid", "username");
     api_res_free(r);
     free(body);
     assert_still_serving();
@@ -176,7 +150,7 @@ static void invalid_utf8_in_a_body_answers_400(void **state)
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         api_res_t *r = post_text("/api/v1/session", bodies[i], NULL);
-        assert_error(r, 400, "invalid_utf8", NULL);
+        api_assert_error(r, 400, "invalid_utf8", NULL);
         api_res_free(r);
         assert_still_serving();
     }
@@ -187,12 +161,12 @@ static void raw_nul_byte_in_a_body_answers_400(void **state)
     static const char body[] = "{\"username\":\"admin\",\"password\":\"liaison-demo\"}\0";
     static const char inside[] = "{\"username\":\"adm\0in\",\"password\":\"liaison-demo\"}";
     api_res_t *r = post_raw("/api/v1/session", body, sizeof(body) - 1, NULL); /* NUL after the object */
-    assert_error(r, 400, "invalid_utf8", NULL);
+    api_assert_error(r, 400, "invalid_utf8", NULL);
     assert_null(api_header(r, "set-cookie"));
     api_res_free(r);
     assert_still_serving();
     r = post_raw("/api/v1/session", inside, sizeof(inside) - 1, NULL); /* NUL inside a string */
-    assert_error(r, 400, "invalid_utf8", NULL);
+    api_assert_error(r, 400, "invalid_utf8", NULL);
     api_res_free(r);
     assert_still_serving();
 }
@@ -200,12 +174,12 @@ static void raw_nul_byte_in_a_body_answers_400(void **state)
 static void escaped_nul_inside_a_json_string_answers_422_naming_the_field(void **state)
 {
     api_res_t *r = post_text("/api/v1/session", "{\"username\":\"adm\\u0000in\",\"password\":\"liaison-demo\"}", NULL);
-    assert_error(r, 422, "invalid", "username");
+    api_assert_error(r, 422, "invalid", "username");
     assert_null(api_header(r, "set-cookie"));
     api_res_free(r);
     assert_still_serving();
     r = post_text("/api/v1/session", "{\"username\":\"admin\",\"password\":\"liaison-demo\\u0000\"}", NULL);
-    assert_error(r, 422, "invalid", "password");
+    api_assert_error(r, 422, "invalid", "password");
     assert_null(api_header(r, "set-cookie"));
     api_res_free(r);
     assert_still_serving();
@@ -219,7 +193,7 @@ static void unknown_api_route_answers_404_json(void **state)
                                         "/api/v1/meta..x"};
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
         api_res_t *r = api_get(&srv, paths[i]);
-        assert_error(r, 404, "not_found", NULL);
+        api_assert_error(r, 404, "not_found", NULL);
         api_res_free(r);
         assert_still_serving();
     }
@@ -271,7 +245,7 @@ static void wrong_method_answers_405_with_allow_listing_the_right_ones(void **st
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         api_res_t *r = api_request(&srv, cases[i].method, cases[i].path, NULL, 0, NULL, NULL);
-        assert_error(r, 405, "method_not_allowed", NULL);
+        api_assert_error(r, 405, "method_not_allowed", NULL);
         assert_allow(r, cases[i].allow);
         api_res_free(r);
         assert_still_serving();
@@ -298,7 +272,7 @@ static void path_with_dot_segments_answers_400_bad_path(void **state)
         api_res_t *r = api_get(&srv, paths[i]);
         if (r == NULL || r->status != 400)
             fprintf(stderr, "path %s\n", paths[i]);
-        assert_error(r, 400, "bad_path", NULL);
+        api_assert_error(r, 400, "bad_path", NULL);
         assert_null(strstr(r->body, "root:"));
         api_res_free(r);
         assert_still_serving();
@@ -342,7 +316,7 @@ static void cookie_write_without_the_right_csrf_token_answers_403_csrf(void **st
     const char *attempts[] = {NULL, wrong, others, empty};
     for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
         api_res_t *r = delete_session_with(&staff, attempts[i], NULL);
-        assert_error(r, 403, "csrf", NULL);
+        api_assert_error(r, 403, "csrf", NULL);
         api_res_free(r);
         assert_signed_in(&staff); /* the refused sign-out did not happen */
         assert_still_serving();
@@ -354,7 +328,7 @@ static void cookie_write_without_the_right_csrf_token_answers_403_csrf(void **st
     const char *body = "{\"username\":\"csrf-victim\",\"display_name\":\"x\",\"password\":\"long-enough-pw\","
                        "\"role\":\"staff\",\"region\":\"" HOME_REGION "\"}";
     api_res_t *r = api_request(&srv, "POST", "/api/v1/users", body, strlen(body), NULL, headers);
-    assert_error(r, 403, "csrf", NULL);
+    api_assert_error(r, 403, "csrf", NULL);
     api_res_free(r);
     char count[32];
     assert_int_equal(db_query(&srv, "SELECT count(*) FROM users WHERE username = 'csrf-victim'", count, sizeof(count)),
@@ -377,7 +351,7 @@ static void write_with_a_foreign_origin_answers_403(void **state)
         /* without a session: a login posted from another site */
         const char *headers[] = {origins[i], NULL};
         api_res_t *r = api_request(&srv, "POST", "/api/v1/session", login, strlen(login), NULL, headers);
-        assert_error(r, 403, "cross_origin", NULL);
+        api_assert_error(r, 403, "cross_origin", NULL);
         assert_null(api_header(r, "set-cookie"));
         api_res_free(r);
         assert_still_serving();
@@ -388,7 +362,7 @@ static void write_with_a_foreign_origin_answers_403(void **state)
     char csrf[200];
     snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", staff.csrf);
     api_res_t *r = delete_session_with(&staff, csrf, "Origin: https://evil.example");
-    assert_error(r, 403, "cross_origin", NULL);
+    api_assert_error(r, 403, "cross_origin", NULL);
     api_res_free(r);
     assert_signed_in(&staff);
 
@@ -418,8 +392,8 @@ static void bad_query_number_answers_400_naming_it(void **state)
         api_res_t *r = client_request(&admin, "GET", cases[i].path, NULL);
         if (r == NULL || r->status != 400)
             fprintf(stderr, "path %s\n", cases[i].path);
-        assert_error(r, 400, "bad_query", cases[i].field);
-        assert_non_null(strstr(error_member(r, "message"), cases[i].field));
+        api_assert_error(r, 400, "bad_query", cases[i].field);
+        assert_non_null(strstr(api_error_member(r, "message"), cases[i].field));
         api_res_free(r);
         assert_still_serving();
     }
@@ -438,7 +412,7 @@ static void non_numeric_user_id_answers_404(void **state)
         api_res_t *r = client_request(&admin, "GET", paths[i], NULL);
         if (r == NULL || r->status != 404)
             fprintf(stderr, "path %s\n", paths[i]);
-        assert_error(r, 404, "not_found", NULL);
+        api_assert_error(r, 404, "not_found", NULL);
         api_res_free(r);
         assert_still_serving();
     }

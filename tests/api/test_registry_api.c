@@ -112,11 +112,6 @@ static api_res_t *get(const char *fmt, ...)
     return send(NULL, "GET", path, NULL);
 }
 
-static const char *error_member(const api_res_t *r, const char *name)
-{
-    return json_string_value(json_object_get(json_object_get(r->json, "error"), name));
-}
-
 static void expect_status(const api_res_t *r, long status, const char *what)
 {
     if (r->status != status)
@@ -127,10 +122,10 @@ static void expect_status(const api_res_t *r, long status, const char *what)
 static void expect_invalid(const api_res_t *r, const char *field, const char *what)
 {
     expect_status(r, 422, what);
-    const char *got = error_member(r, "field");
+    const char *got = api_error_member(r, "field");
     if (got == NULL || strcmp(got, field) != 0)
         fail_msg("%s: expected the error to name field %s, got %s", what, field, r->body);
-    const char *code = error_member(r, "code");
+    const char *code = api_error_member(r, "code");
     assert_non_null(code);
     assert_string_equal(code, "invalid");
 }
@@ -359,7 +354,7 @@ static void live_and_die(const char *entity, const char *plural, const char *tab
     /* gone for everyone */
     r = get("/api/v1/%s/%lld", plural, id);
     expect_status(r, 404, "GET after DELETE");
-    assert_string_equal(error_member(r, "code"), "not_found");
+    assert_string_equal(api_error_member(r, "code"), "not_found");
     api_res_free(r);
     r = patch(&admin, plural, id, json_pack("{s:O}", field, value));
     expect_status(r, 404, "PATCH after DELETE");
@@ -625,7 +620,7 @@ static void lists_keep_to_the_region_subtree_asked_for(void **state)
     const char *bad[] = {"320623", "3206230000001", "abcdefghijkl", "000000000000"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         api_res_t *r = get("/api/v1/stations?region=%s", bad[i]);
-        if (r->status != 400 || error_member(r, "field") == NULL || strcmp(error_member(r, "field"), "region") != 0)
+        if (r->status != 400 || api_error_member(r, "field") == NULL || strcmp(api_error_member(r, "field"), "region") != 0)
             fail_msg("GET /api/v1/stations?region=%s: expected 400 naming region, got %ld %s", bad[i], r->status,
                      r->body);
         api_res_free(r);
@@ -675,7 +670,7 @@ static void q_finds_chinese_text_of_two_three_and_more_characters(void **state)
     for (int i = 0; i < 51; i++)
         strcat(long_q, "%E7%90%BC");
     r = get("/api/v1/stations?q=%s", long_q);
-    if (r->status != 400 || error_member(r, "field") == NULL || strcmp(error_member(r, "field"), "q") != 0)
+    if (r->status != 400 || api_error_member(r, "field") == NULL || strcmp(api_error_member(r, "field"), "q") != 0)
         fail_msg("a q of 51 characters: expected 400 naming q, got %ld %s", r->status, r->body);
     api_res_free(r);
 }
@@ -911,7 +906,7 @@ static void moving_a_deputy_away_from_their_stations_is_refused(void **state)
     counts_t before = counts();
     api_res_t *old = get("/api/v1/deputies/%lld", deputy);
     api_res_t *r = patch(&admin, "deputies", deputy, json_pack("{s:s}", "region", village(10)));
-    const char *field = error_member(r, "field");
+    const char *field = api_error_member(r, "field");
     if (r->status != 422 || field == NULL || (strcmp(field, "region") != 0 && strcmp(field, "stations") != 0))
         fail_msg("moving the deputy of a station in %s down to %s: expected 422 naming region or stations, got %ld %s",
                  town(10), village(10), r->status, r->body);
@@ -935,7 +930,7 @@ static void a_hub_with_spokes_cannot_become_another_kind(void **state)
                                        village(10), "hub_id", (json_int_t)hub));
     counts_t before = counts();
     api_res_t *r = patch(&admin, "stations", hub, json_pack("{s:s}", "kind", "online"));
-    const char *field = error_member(r, "field");
+    const char *field = api_error_member(r, "field");
     if (r->status != 422 || field == NULL || strcmp(field, "kind") != 0)
         fail_msg("turning hub %lld (with spoke %lld) into an online station: expected 422 naming kind, got %ld %s", hub,
                  spoke, r->status, r->body);
@@ -958,16 +953,16 @@ static void an_admin_writes_only_inside_their_county(void **state)
     api_res_t *r =
         send(&admin, "POST", "/api/v1/units", json_pack("{s:s, s:s}", "name", "越界单位", "region", FOREIGN_REGION));
     expect_status(r, 403, "creating a unit in the other county");
-    assert_string_equal(error_member(r, "code"), "out_of_scope");
+    assert_string_equal(api_error_member(r, "code"), "out_of_scope");
     api_res_free(r);
     r = send(&admin, "POST", "/api/v1/congresses",
              json_pack("{s:i, s:i, s:s}", "level", 1, "term", 14, "name", "第十四届全国人民代表大会"));
     expect_status(r, 403, "a county office creating the national congress");
-    assert_string_equal(error_member(r, "code"), "out_of_scope");
+    assert_string_equal(api_error_member(r, "code"), "out_of_scope");
     api_res_free(r);
     r = patch(&admin, "units", mine, json_pack("{s:s}", "region", FOREIGN_REGION));
     expect_status(r, 403, "moving a unit into the other county");
-    assert_string_equal(error_member(r, "code"), "out_of_scope");
+    assert_string_equal(api_error_member(r, "code"), "out_of_scope");
     api_res_free(r);
     r = patch(&admin, "units", theirs, json_pack("{s:s}", "name", "被改名"));
     expect_status(r, 404, "changing the other county's unit");
@@ -1229,7 +1224,7 @@ static void a_region_gives_its_path_from_the_province_and_its_children(void **st
                              "000000000000", "abc",          "3206230000000"};
     for (size_t k = 0; k < sizeof(unknown) / sizeof(unknown[0]); k++) {
         r = get("/api/v1/regions/%s", unknown[k]);
-        if (r->status != 404 || error_member(r, "code") == NULL || strcmp(error_member(r, "code"), "not_found") != 0)
+        if (r->status != 404 || api_error_member(r, "code") == NULL || strcmp(api_error_member(r, "code"), "not_found") != 0)
             fail_msg("GET /api/v1/regions/%s: expected 404 not_found, got %ld %s", unknown[k], r->status, r->body);
         api_res_free(r);
     }

@@ -29,26 +29,6 @@ static client_t admin;
 
 /* ---- helpers ---- */
 
-static const char *error_member(const api_res_t *r, const char *name)
-{
-    return json_string_value(json_object_get(json_object_get(r->json, "error"), name));
-}
-
-/* A JSON error with this status and code; field NULL means any. */
-static void assert_error(const api_res_t *r, long status, const char *code, const char *field)
-{
-    assert_non_null(r);
-    if (r->status != status)
-        fprintf(stderr, "expected %ld %s, got %ld: %s\n", status, code, r->status, r->body);
-    assert_int_equal(r->status, status);
-    assert_non_null(error_member(r, "code"));
-    assert_string_equal(error_member(r, "code"), code);
-    if (field) {
-        assert_non_null(error_member(r, "field"));
-        assert_string_equal(error_member(r, "field"), field);
-    }
-}
-
 /* POST /api/v1/session with this username and password, without a cookie. */
 static api_res_t *login(server_t *s, const char *username, const char *password)
 {
@@ -98,7 +78,7 @@ static void assert_signed_out(client_t *c)
     assert_session_reads_nobody(r);
     api_res_free(r);
     r = client_request(c, "GET", "/api/v1/users/1", NULL);
-    assert_error(r, 401, "unauthenticated", NULL);
+    api_assert_error(r, 401, "unauthenticated", NULL);
     api_res_free(r);
 }
 
@@ -264,11 +244,11 @@ static void get_session_without_a_session_answers_200_with_user_null_and_protect
     static const char *const reads[] = {"/api/v1/users", "/api/v1/users/1", "/api/v1/audit"};
     for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
         r = api_get(&srv, reads[i]);
-        assert_error(r, 401, "unauthenticated", NULL);
+        api_assert_error(r, 401, "unauthenticated", NULL);
         api_res_free(r);
     }
     r = api_request(&srv, "DELETE", "/api/v1/session", NULL, 0, NULL, NULL);
-    assert_error(r, 401, "unauthenticated", NULL);
+    api_assert_error(r, 401, "unauthenticated", NULL);
     api_res_free(r);
 }
 
@@ -318,10 +298,10 @@ static void signing_out_answers_204_clears_the_cookie_and_the_old_cookie_stops_w
     /* the session is gone: the old cookie reads nobody, and cannot read or write as the account */
     assert_signed_out(&unit);
     r = client_request(&unit, "DELETE", "/api/v1/session", NULL);
-    assert_error(r, 401, "unauthenticated", NULL);
+    api_assert_error(r, 401, "unauthenticated", NULL);
     api_res_free(r);
     r = client_request(&unit, "GET", "/api/v1/users/1", NULL);
-    assert_error(r, 401, "unauthenticated", NULL);
+    api_assert_error(r, 401, "unauthenticated", NULL);
     api_res_free(r);
     assert_int_equal(db_query(&srv, sql, out, sizeof(out)), 0);
     assert_string_equal(out, "0");
@@ -334,9 +314,9 @@ static void wrong_password_and_unknown_user_both_answer_401_invalid_credentials(
     api_res_t *wrong = login(&srv, "staff", "not-the-password");
     api_res_t *unknown = login(&srv, "nobody-here", DEMO_PASSWORD);
     api_res_t *wrong_case = login(&srv, "staff", "LIAISON-DEMO");
-    assert_error(wrong, 401, "invalid_credentials", NULL);
-    assert_error(unknown, 401, "invalid_credentials", NULL);
-    assert_error(wrong_case, 401, "invalid_credentials", NULL);
+    api_assert_error(wrong, 401, "invalid_credentials", NULL);
+    api_assert_error(unknown, 401, "invalid_credentials", NULL);
+    api_assert_error(wrong_case, 401, "invalid_credentials", NULL);
     /* the same answer, so a stranger cannot tell which usernames exist */
     assert_string_equal(wrong->body, unknown->body);
     assert_null(api_header(wrong, "set-cookie"));
@@ -355,7 +335,7 @@ static void session_idle_past_the_idle_expiry_no_longer_works(void **state)
     update_session(&idle, "last_seen_at = last_seen_at - 100000", "last_seen_at < strftime('%s','now') - 90000");
     assert_signed_out(&idle);
     api_res_t *r = client_request(&idle, "DELETE", "/api/v1/session", NULL);
-    assert_error(r, 401, "unauthenticated", NULL);
+    api_assert_error(r, 401, "unauthenticated", NULL);
     api_res_free(r);
     /* only the idle session ended */
     assert_signed_in(&fresh);
@@ -389,7 +369,7 @@ static void changing_ones_password_ends_other_sessions_and_keeps_the_current_one
     assert_signed_in(&laptop);
     assert_signed_out(&phone);
     r = login(&srv, "pw-changer", DEMO_PASSWORD);
-    assert_error(r, 401, "invalid_credentials", NULL);
+    api_assert_error(r, 401, "invalid_credentials", NULL);
     api_res_free(r);
     client_t again;
     assert_true(client_login(&again, &srv, "pw-changer", NEW_PASSWORD));
@@ -405,7 +385,7 @@ static void weak_new_password_answers_422_naming_new_password(void **state)
     static const char *const weak[] = {"short", "", "1234567", "七个汉字的密码"};
     for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
         api_res_t *r = change_password(&c, DEMO_PASSWORD, weak[i]);
-        assert_error(r, 422, "invalid", "new_password");
+        api_assert_error(r, 422, "invalid", "new_password");
         api_res_free(r);
     }
     /* nothing changed: the old password still signs in and the other session lives */
@@ -426,12 +406,12 @@ static void wrong_current_password_answers_403(void **state)
     assert_true(client_login(&c, &srv, "pw-wrong", DEMO_PASSWORD));
     assert_true(client_login(&other, &srv, "pw-wrong", DEMO_PASSWORD));
     api_res_t *r = change_password(&c, "not-my-password", NEW_PASSWORD);
-    assert_error(r, 403, "wrong_password", NULL);
+    api_assert_error(r, 403, "wrong_password", NULL);
     api_res_free(r);
     assert_signed_in(&c);
     assert_signed_in(&other);
     r = login(&srv, "pw-wrong", NEW_PASSWORD);
-    assert_error(r, 401, "invalid_credentials", NULL);
+    api_assert_error(r, 401, "invalid_credentials", NULL);
     api_res_free(r);
     client_t again;
     assert_true(client_login(&again, &srv, "pw-wrong", DEMO_PASSWORD));
@@ -441,7 +421,7 @@ static void password_change_needs_a_session_and_its_csrf_token(void **state)
 {
     const char *body = "{\"current_password\":\"liaison-demo\",\"new_password\":\"" NEW_PASSWORD "\"}";
     api_res_t *r = api_request(&srv, "PUT", "/api/v1/session/password", body, strlen(body), NULL, NULL);
-    assert_error(r, 401, "unauthenticated", NULL);
+    api_assert_error(r, 401, "unauthenticated", NULL);
     api_res_free(r);
     create_account("pw-csrf");
     client_t c;
@@ -450,7 +430,7 @@ static void password_change_needs_a_session_and_its_csrf_token(void **state)
     snprintf(cookie, sizeof(cookie), "Cookie: %s", c.cookies);
     const char *headers[] = {cookie, NULL};
     r = api_request(&srv, "PUT", "/api/v1/session/password", body, strlen(body), NULL, headers);
-    assert_error(r, 403, "csrf", NULL);
+    api_assert_error(r, 403, "csrf", NULL);
     api_res_free(r);
     client_t again;
     assert_true(client_login(&again, &srv, "pw-csrf", DEMO_PASSWORD));
@@ -471,7 +451,7 @@ static void disabled_account_cannot_sign_in_and_its_open_session_stops_working(v
 
     assert_signed_out(&c);
     r = login(&srv, "to-disable", DEMO_PASSWORD);
-    assert_error(r, 401, "invalid_credentials", NULL);
+    api_assert_error(r, 401, "invalid_credentials", NULL);
     assert_null(api_header(r, "set-cookie"));
     api_res_free(r);
 
@@ -595,7 +575,7 @@ static long login_from(server_t *s, const char *from_ip, const char *username, c
 
 static void assert_locked(const api_res_t *r)
 {
-    assert_error(r, 429, "too_many_attempts", NULL);
+    api_assert_error(r, 429, "too_many_attempts", NULL);
     assert_null(api_header(r, "set-cookie"));
     const char *retry = api_header(r, "retry-after");
     assert_non_null(retry);
@@ -607,7 +587,7 @@ static void login_answers_429_with_retry_after_after_three_failures_even_for_the
 {
     for (int i = 0; i < 3; i++) {
         api_res_t *r = login(&limited, "staff", "wrong-password");
-        assert_error(r, 401, "invalid_credentials", NULL);
+        api_assert_error(r, 401, "invalid_credentials", NULL);
         api_res_free(r);
     }
     api_res_t *r = login(&limited, "staff", "wrong-password");
@@ -653,7 +633,7 @@ static void login_never_answers_429_with_rate_limits_off(void **state)
     server_up(&s, flags);
     for (int i = 0; i < 6; i++) {
         api_res_t *r = login(&s, "staff", "wrong-password");
-        assert_error(r, 401, "invalid_credentials", NULL);
+        api_assert_error(r, 401, "invalid_credentials", NULL);
         assert_null(api_header(r, "retry-after"));
         api_res_free(r);
     }

@@ -52,28 +52,6 @@ static int stop_server(void **state)
 
 /* ---- helpers ---- */
 
-static const char *error_member(const api_res_t *r, const char *name)
-{
-    return json_string_value(json_object_get(json_object_get(r->json, "error"), name));
-}
-
-/* A JSON error with this status and code; field NULL means any. */
-static void assert_error(const api_res_t *r, long status, const char *code, const char *field)
-{
-    assert_non_null(r);
-    if (r->status != status || error_member(r, "code") == NULL || strcmp(error_member(r, "code"), code) != 0 ||
-        (field && (error_member(r, "field") == NULL || strcmp(error_member(r, "field"), field) != 0)))
-        fprintf(stderr, "expected %ld %s (field %s), got %ld: %s\n", status, code, field ? field : "-", r->status,
-                r->body);
-    assert_int_equal(r->status, status);
-    assert_non_null(error_member(r, "code"));
-    assert_string_equal(error_member(r, "code"), code);
-    if (field) {
-        assert_non_null(error_member(r, "field"));
-        assert_string_equal(error_member(r, "field"), field);
-    }
-}
-
 static api_res_t *send_json(client_t *c, const char *method, const char *path, json_t *body)
 {
     char *text = json_dumps(body, 0);
@@ -198,18 +176,18 @@ static void roles_other_than_admin_cannot_list_accounts_or_read_the_audit_log(vo
     client_t *others[] = {&staff, &deputy, &unit, &member};
     for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
         api_res_t *r = client_request(others[i], "GET", "/api/v1/users", NULL);
-        assert_error(r, 403, "forbidden", NULL);
+        api_assert_error(r, 403, "forbidden", NULL);
         api_res_free(r);
         r = client_request(others[i], "GET", "/api/v1/audit", NULL);
-        assert_error(r, 403, "forbidden", NULL);
+        api_assert_error(r, 403, "forbidden", NULL);
         api_res_free(r);
         r = send_json(others[i], "POST", "/api/v1/users", account_body("by-a-non-admin", HOME_REGION));
-        assert_error(r, 403, "forbidden", NULL);
+        api_assert_error(r, 403, "forbidden", NULL);
         api_res_free(r);
     }
     assert_int_equal(count_users("username = 'by-a-non-admin'"), 0);
     api_res_t *r = api_get(&srv, "/api/v1/users");
-    assert_error(r, 401, "unauthenticated", NULL);
+    api_assert_error(r, 401, "unauthenticated", NULL);
     api_res_free(r);
 }
 
@@ -252,7 +230,7 @@ static void creating_an_account_in_the_foreign_county_answers_403(void **state)
                                           "520000000000"};
     for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
         api_res_t *r = send_json(&admin, "POST", "/api/v1/users", account_body("foreign-clerk", outside[i]));
-        assert_error(r, 403, "out_of_scope", NULL);
+        api_assert_error(r, 403, "out_of_scope", NULL);
         api_res_free(r);
     }
     assert_int_equal(count_users("username = 'foreign-clerk'"), 0);
@@ -267,7 +245,7 @@ static void duplicate_username_answers_409(void **state)
     static const char *const taken[] = {"staff", "STAFF", "Admin-Rugao"};
     for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
         api_res_t *r = send_json(&admin, "POST", "/api/v1/users", account_body(taken[i], HOME_REGION));
-        assert_error(r, 409, "username_taken", "username");
+        api_assert_error(r, 409, "username_taken", "username");
         api_res_free(r);
     }
     assert_int_equal(count_users("username = 'staff' COLLATE NOCASE"), 1);
@@ -324,8 +302,8 @@ static void each_missing_or_bad_field_answers_422_naming_it(void **state)
         api_res_t *r = send_json(&admin, "POST", "/api/v1/users", body);
         if (r->status != 422)
             fprintf(stderr, "case %zu: %s = %s\n", i, cases[i].field, cases[i].json ? cases[i].json : "(missing)");
-        assert_error(r, 422, "invalid", cases[i].field);
-        assert_true(strlen(error_member(r, "message")) > 0);
+        api_assert_error(r, 422, "invalid", cases[i].field);
+        assert_true(strlen(api_error_member(r, "message")) > 0);
         api_res_free(r);
     }
     assert_int_equal(count_users("1"), before);
@@ -338,7 +316,7 @@ static void each_missing_or_bad_field_answers_422_naming_it(void **state)
 static void valid_but_unknown_region_answers_422_region(void **state)
 {
     api_res_t *r = send_json(&admin, "POST", "/api/v1/users", account_body("township-clerk", UNKNOWN_HOME_REGION));
-    assert_error(r, 422, "invalid", "region");
+    api_assert_error(r, 422, "invalid", "region");
     api_res_free(r);
     assert_int_equal(count_users("username = 'township-clerk'"), 0);
 }
@@ -352,15 +330,15 @@ static void admin_reading_a_foreign_account_gets_404_like_a_missing_one(void **s
     user_path(missing, sizeof(missing), 999999);
     api_res_t *a = client_request(&admin, "GET", foreign, NULL);
     api_res_t *b = client_request(&admin, "GET", missing, NULL);
-    assert_error(a, 404, "not_found", NULL);
-    assert_error(b, 404, "not_found", NULL);
+    api_assert_error(a, 404, "not_found", NULL);
+    api_assert_error(b, 404, "not_found", NULL);
     assert_string_equal(a->body, b->body); /* nothing tells the two apart */
     api_res_free(a);
     api_res_free(b);
 
     /* nor may it change one */
     a = client_request(&admin, "PATCH", foreign, "{\"disabled\":true}");
-    assert_error(a, 404, "not_found", NULL);
+    api_assert_error(a, 404, "not_found", NULL);
     api_res_free(a);
     assert_int_equal(count_users("username = '" FOREIGN_CLERK "' AND disabled = 0"), 1);
 
@@ -368,7 +346,7 @@ static void admin_reading_a_foreign_account_gets_404_like_a_missing_one(void **s
     char home_admin[64];
     user_path(home_admin, sizeof(home_admin), user_id("admin"));
     a = client_request(&rugao, "GET", home_admin, NULL);
-    assert_error(a, 404, "not_found", NULL);
+    api_assert_error(a, 404, "not_found", NULL);
     api_res_free(a);
     a = client_request(&rugao, "GET", foreign, NULL);
     assert_int_equal(a->status, 200);
@@ -395,12 +373,12 @@ static void every_other_role_reads_its_own_account_but_not_anothers(void **state
         const char *not_theirs[] = {other, boss, foreign};
         for (size_t k = 0; k < 3; k++) {
             r = client_request(clients[i], "GET", not_theirs[k], NULL);
-            assert_error(r, 404, "not_found", NULL);
+            api_assert_error(r, 404, "not_found", NULL);
             api_res_free(r);
         }
         /* user.update is the admin's alone: not even one's own account */
         r = client_request(clients[i], "PATCH", own, "{\"disabled\":true}");
-        assert_error(r, 403, "forbidden", NULL);
+        api_assert_error(r, 403, "forbidden", NULL);
         api_res_free(r);
     }
     assert_int_equal(count_users("disabled = 1 AND username IN ('staff','deputy','unit','member')"), 0);
@@ -411,7 +389,7 @@ static void admin_cannot_disable_their_own_account(void **state)
     char own[64];
     user_path(own, sizeof(own), user_id("admin"));
     api_res_t *r = client_request(&admin, "PATCH", own, "{\"disabled\":true}");
-    assert_error(r, 422, "invalid", "disabled");
+    api_assert_error(r, 422, "invalid", "disabled");
     api_res_free(r);
     /* and is still signed in */
     r = client_request(&admin, "GET", "/api/v1/session", NULL);
@@ -431,7 +409,7 @@ static void admin_resetting_a_password_ends_that_accounts_sessions(void **state)
     char path[64];
     user_path(path, sizeof(path), user_id("reset-clerk"));
     r = client_request(&admin, "PATCH", path, "{\"password\":\"short\"}");
-    assert_error(r, 422, "invalid", "password");
+    api_assert_error(r, 422, "invalid", "password");
     api_res_free(r);
     r = client_request(&admin, "PATCH", path, "{\"password\":\"set-by-the-office\"}");
     assert_int_equal(r->status, 200);
@@ -443,7 +421,7 @@ static void admin_resetting_a_password_ends_that_accounts_sessions(void **state)
     assert_true(json_is_null(json_object_get(r->json, "csrf_token")));
     api_res_free(r);
     r = client_request(&clerk, "GET", path, NULL);
-    assert_error(r, 401, "unauthenticated", NULL);
+    api_assert_error(r, 401, "unauthenticated", NULL);
     api_res_free(r);
     assert_true(client_login(&clerk, &srv, "reset-clerk", "set-by-the-office"));
 }
@@ -602,14 +580,14 @@ static void staff_accounts_carry_the_stations_they_work_for_inside_the_admins_re
     body = account_body("stray-clerk", HOME_REGION);
     json_object_set_new(body, "stations", json_pack("[I]", (json_int_t)(foreign > 0 ? foreign : 999999)));
     r = send_json(&admin, "POST", "/api/v1/users", body);
-    assert_error(r, 422, "invalid", "stations");
+    api_assert_error(r, 422, "invalid", "stations");
     api_res_free(r);
     assert_int_equal(count_users("username = 'stray-clerk'"), 0);
 
     body = account_body("nowhere-clerk", HOME_REGION);
     json_object_set_new(body, "stations", json_pack("[i]", 999999));
     r = send_json(&admin, "POST", "/api/v1/users", body);
-    assert_error(r, 422, "invalid", "stations");
+    api_assert_error(r, 422, "invalid", "stations");
     api_res_free(r);
 }
 
