@@ -204,6 +204,7 @@ typedef struct {
 typedef struct {
     demo_t *d;
     int64_t hub;
+    int64_t spokes[2];
     int made;
     bool failed;
 } village_walk_t;
@@ -213,7 +214,10 @@ static int add_spoke(const store_region_t *village, void *arg)
     village_walk_t *w = arg;
     char name[256];
     snprintf(name, sizeof(name), "%s代表联络点", village->name);
-    w->failed = station(w->d, name, "spoke", village->code, w->hub, village->name) < 0;
+    int64_t id = station(w->d, name, "spoke", village->code, w->hub, village->name);
+    w->failed = id < 0;
+    if (!w->failed)
+        w->spokes[w->made] = id;
     return w->failed || ++w->made == (w->hub % 4 == 0 ? 2 : 1);
 }
 
@@ -229,7 +233,7 @@ static int build_township(demo_t *d, const store_region_t *t)
     int64_t hub = station(d, name, "hub", t->code, 0, t->name);
     if (d->first_hub == 0)
         d->first_hub = hub;
-    village_walk_t villages = {d, hub, 0, false};
+    village_walk_t villages = {d, hub, {0, 0}, 0, false};
     if (hub < 0 || store_region_children(d->db, t->code, add_spoke, &villages) != STORE_OK || villages.failed)
         return -1;
     int64_t town_congress = 0;
@@ -238,13 +242,16 @@ static int build_township(demo_t *d, const store_region_t *t)
         if ((town_congress = congress(d, 5, t->code, 19, name)) < 0)
             return -1;
     }
-    int64_t here[2] = {hub, d->home}, members[20];
+    int64_t members[20];
     int nmembers = 0;
     for (int i = 0; i < 13; i++) { /* county deputies elected here; some also sit in the town */
         snprintf(district, sizeof(district), "第%d选区", ++d->districts);
         int64_t seats[2] = {d->county_congress, town_congress};
         const char *where[2] = {district, district};
-        int64_t id = deputy(d, t->code, seats, where, town_congress && i % 3 == 0 ? 2 : 1, here, 1);
+        /* every fourth also receives constituents at a village's liaison point */
+        int64_t stations[2] = {hub, villages.made ? villages.spokes[i / 4 % villages.made] : 0};
+        int64_t id = deputy(d, t->code, seats, where, town_congress && i % 3 == 0 ? 2 : 1, stations,
+                            i % 4 == 0 && villages.made ? 2 : 1);
         if (id < 0)
             return -1;
         members[nmembers++] = id;
@@ -254,7 +261,7 @@ static int build_township(demo_t *d, const store_region_t *t)
     for (int i = 0; town_congress && i < 6; i++) {
         snprintf(district, sizeof(district), "第%d选区", i + 1);
         const char *where[1] = {district};
-        if (deputy(d, t->code, &town_congress, where, 1, here, 1) < 0)
+        if (deputy(d, t->code, &town_congress, where, 1, &hub, 1) < 0)
             return -1;
     }
     /* 代表小组: the county deputies of the township, led by the first, meeting at its station */

@@ -11,6 +11,7 @@ import {h} from './dom.js';
 const infos = new Map();    /* code -> GET /api/v1/regions/:code */
 const names = new Map();    /* code -> name, from any answer seen */
 let provinces = null;
+const AUTO_LEVEL_MAX = 2;   /* city: the deepest level chosen for the visitor when it is alone */
 
 function remember(list) {
   for (const r of list || [])
@@ -65,7 +66,7 @@ export function levelLabel(level) {
 export class RegionCascade {
   /* container: an element to fill; idPrefix: for the selects' ids; root: {code, name} to pick
    * below, or null for the whole country; blank(parentName, depth): the text of each select's
-   * "nothing chosen" option; autoSingle: autoChoose() may choose a sole province;
+   * "nothing chosen" option; autoSingle: a level with a single region is chosen for the visitor;
    * onChange(code): after every choice, once the levels below are in place. */
   constructor({container, idPrefix, root = null, blank, autoSingle = false, onChange = () => {}}) {
     this.container = container;
@@ -122,20 +123,25 @@ export class RegionCascade {
     return level;
   }
 
-  /* After the select at depth changed: drop the levels under it and offer the next one. */
+  /* After the select at depth changed: drop the levels under it and offer the next one. With
+   * autoSingle, a province or city level that offers one region only is chosen too: a visitor
+   * should not spend a tap on a choice that is no choice. Counties, townships and villages hold
+   * stations and deputies of their own, which choosing a sole region below them would hide. */
   async choose(depth) {
     const generation = ++this.generation;
     this.truncate(depth + 1);
-    let level = this.levels[depth];
     try {
-      if (level && level.select.value) {
+      for (let level = this.levels[depth]; level && level.select.value; level = this.levels[++depth]) {
         const code = level.select.value;
         const parent = level.children.find((r) => r.code === code);
         const children = await regionChildren(code);
         if (generation !== this.generation)
           return;
-        if (children.length)
-          this.addLevel(parent, children);
+        if (!children.length)
+          break;
+        const next = this.addLevel(parent, children);
+        if (this.autoSingle && children.length === 1 && children[0].level <= AUTO_LEVEL_MAX)
+          next.select.value = children[0].code;
       }
     } catch {
       /* the next level could not be fetched: the choice made so far still counts */
@@ -176,9 +182,8 @@ export class RegionCascade {
   }
 
   /* When the top level offers a single region (an install for one province or county) and
-   * nothing is chosen, chooses it: that hides nothing, as every record lies inside it. Lower
-   * levels are never chosen for the visitor, since records of the level above would vanish.
-   * Returns whether it chose. */
+   * nothing is chosen, chooses it, and every single choice below it (see choose). Returns
+   * whether it chose. */
   autoChoose() {
     const level = this.levels[0];
     if (!this.autoSingle || this.levels.length !== 1 || this.root || level.select.value || level.children.length !== 1)
