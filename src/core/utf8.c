@@ -67,6 +67,18 @@ void utf8_copy(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
+unsigned utf8_next(const char **p)
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    unsigned c = *s++;
+    int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    c &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F : 0x7F;
+    while (more-- > 0 && cont(*s))
+        c = c << 6 | (*s++ & 0x3F);
+    *p = (const char *)s;
+    return c;
+}
+
 size_t utf8_chars(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;

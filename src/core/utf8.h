@@ -13,6 +13,8 @@
 bool utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8 text: what a user sees as the length of their text. */
 size_t utf8_chars(const char *s, size_t n);
+/* The code point at *p in valid UTF-8 text, advancing *p past it. */
+unsigned utf8_next(const char **p);
 /* Copies src into dst (cap bytes, NUL included), cutting only between characters, so a
  * shortened text is still valid UTF-8. */
 void utf8_copy(char *dst, size_t cap, const char *src);
