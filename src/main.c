@@ -20,6 +20,7 @@ static const struct {
     {"demo", cli_demo, "load demonstration regions and accounts"},
     {"import", cli_import, "load the national region table or a registry sheet"},
     {"export", cli_export, "write a registry table as CSV"},
+    {"calendar", cli_calendar, "load and list the holidays and make-up workdays deadlines count"},
     {"user", cli_user, "add, list, disable accounts and set passwords"},
     {"backup", cli_backup, "copy the live database to a file"},
     {"audit", cli_audit, "print the audit log"},

@@ -68,5 +68,6 @@ int cli_audit(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_calendar(int argc, char **argv);
 
 #endif
