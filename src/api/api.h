@@ -31,6 +31,8 @@ const char *api_text(api_input_t *in, const char *field, size_t min_chars, size_
 int api_bool(api_input_t *in, const char *field);
 /* 0 when absent, else a positive whole number. */
 int64_t api_id(api_input_t *in, const char *field);
+/* Answers 422 naming the first key of the body that is not in keys (NULL-terminated). */
+void api_only(api_input_t *in, const char *const *keys);
 /* Answers 422 for field with message (for rules beyond the type: "no such region"). */
 void api_invalid(api_input_t *in, const char *field, const char *message);
 
@@ -38,6 +40,11 @@ void api_invalid(api_input_t *in, const char *field, const char *message);
 int64_t api_param_id(http_req_t *r, int i);
 /* A query number in [min, max], dflt when absent; -1 after answering 400. */
 long api_query_long(http_req_t *r, const char *name, long dflt, long min, long max);
+
+/* Counts one event of kind ("form", "track") for the client's address; past limit within the
+ * window it answers 429 with Retry-After and returns true. api_rate_refund gives one back. */
+bool api_rate_limited(http_req_t *r, const char *kind, int limit, int window_s, const char *message);
+void api_rate_refund(http_req_t *r, const char *kind);
 
 /* Who acts, copied out of the request so a writer job may use it on its own thread. */
 typedef struct {
@@ -80,5 +87,31 @@ int api_registry_qr(http_req_t *r);
 /* A CSV sheet in (all or nothing; ?dry_run=true only checks) and out. */
 int api_registry_import(http_req_t *r);
 int api_registry_export(http_req_t *r);
+/* The opinion loop: the constituent's side, then staff's, then units'. */
+int api_categories_list(http_req_t *r);
+int api_opinions_create(http_req_t *r);
+int api_track_get(http_req_t *r);
+int api_track_rate(http_req_t *r);
+int api_opinions_list(http_req_t *r);
+int api_opinions_get(http_req_t *r);
+int api_opinions_contact(http_req_t *r);
+int api_opinions_similar(http_req_t *r);
+int api_opinions_triage(http_req_t *r);
+int api_opinions_reject(http_req_t *r);
+int api_opinions_merge(http_req_t *r);
+int api_opinions_resolve(http_req_t *r);
+int api_opinions_refer(http_req_t *r);
+int api_opinions_to_suggestion(http_req_t *r);
+int api_opinions_keep(http_req_t *r);
+int api_opinions_answer(http_req_t *r);
+int api_opinions_rate(http_req_t *r);
+int api_referrals_list(http_req_t *r);
+int api_referrals_get(http_req_t *r);
+int api_referrals_accept(http_req_t *r);
+int api_referrals_reply(http_req_t *r);
+int api_referrals_ask_extension(http_req_t *r);
+int api_referrals_return(http_req_t *r);
+int api_referrals_grant_extension(http_req_t *r);
+int api_referrals_refuse_extension(http_req_t *r);
 
 #endif

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "auth/ratelimit.h"
 #include "core/utf8.h"
 
 void api_invalid(api_input_t *in, const char *field, const char *message)
@@ -154,4 +155,47 @@ json_t *api_user_json(const store_user_t *u)
         json_array_append_new(stations, json_integer(u->stations[i]));
     json_object_set_new(j, "stations", stations);
     return j;
+}
+
+void api_only(api_input_t *in, const char *const *keys)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(in->body, key, v)
+    {
+        const char *const *k = keys;
+        while (*k && strcmp(*k, key) != 0)
+            k++;
+        if (*k == NULL) {
+            char msg[160];
+            snprintf(msg, sizeof(msg), "%.64s is not a field here", key);
+            api_invalid(in, key, msg);
+            return;
+        }
+    }
+}
+
+bool api_rate_limited(http_req_t *r, const char *kind, int limit, int window_s, const char *message)
+{
+    if (!http_config(r)->rate_limits)
+        return false;
+    char key[96];
+    snprintf(key, sizeof(key), "%s:%s", kind, r->ip);
+    int wait = ratelimit_hit(http_ratelimit(r), key, limit, window_s, time(NULL));
+    if (wait == 0)
+        return false;
+    char retry[16];
+    snprintf(retry, sizeof(retry), "%d", wait);
+    http_add_header(r, "retry-after", retry);
+    http_reply_error(r, 429, "too_many_requests", message, NULL);
+    return true;
+}
+
+void api_rate_refund(http_req_t *r, const char *kind)
+{
+    if (!http_config(r)->rate_limits)
+        return;
+    char key[96];
+    snprintf(key, sizeof(key), "%s:%s", kind, r->ip);
+    ratelimit_refund(http_ratelimit(r), key);
 }

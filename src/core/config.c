@@ -47,6 +47,14 @@ static const row_t rows[] = {
     I("login-max-failures", "LIAISON_LOGIN_MAX_FAILURES", login_max_failures, 1, 1000, "failed logins before 429"),
     I("login-window-s", "LIAISON_LOGIN_WINDOW_S", login_window_s, 1, 86400, "window for failed logins"),
     I("form-per-minute", "LIAISON_FORM_PER_MINUTE", form_per_minute, 1, 100000, "public form posts per IP a minute"),
+    I("track-max-failures", "LIAISON_TRACK_MAX_FAILURES", track_max_failures, 1, 1000,
+      "wrong tracking-code lookups per IP before 429"),
+    I("triage-days", "LIAISON_TRIAGE_DAYS", triage_days, 1, 365, "working days to triage an opinion"),
+    I("answer-days", "LIAISON_ANSWER_DAYS", answer_days, 1, 365, "working days to answer an opinion"),
+    I("referral-days", "LIAISON_REFERRAL_DAYS", referral_days, 1, 365, "working days a referred unit gets by default"),
+    I("reopen-limit", "LIAISON_REOPEN_LIMIT", reopen_limit, 0, 10, "times an unsatisfied rating reopens an opinion"),
+    I("auto-close-days", "LIAISON_AUTO_CLOSE_DAYS", auto_close_days, 1, 365,
+      "working days after which an unrated answer closes"),
     I("commit-batch", "LIAISON_COMMIT_BATCH", commit_batch, 1, 100000, "most writes in one group commit"),
     B("access-log", "LIAISON_ACCESS_LOG", access_log, "one JSON line per request on stdout"),
     B("trust-proxy", "LIAISON_TRUST_PROXY", trust_proxy,
@@ -73,6 +81,12 @@ void config_defaults(config_t *c)
     c->login_max_failures = 5;
     c->login_window_s = 900;
     c->form_per_minute = 10;
+    c->track_max_failures = 10;
+    c->triage_days = 2;
+    c->answer_days = 15;
+    c->referral_days = 10;
+    c->reopen_limit = 1;
+    c->auto_close_days = 7;
     c->commit_batch = 1000;
     c->access_log = true;
 }

@@ -32,6 +32,12 @@ typedef struct {
     int login_max_failures;  /* failed logins per IP or username within the window */
     int login_window_s;
     int form_per_minute;     /* public form submissions per IP per minute */
+    int track_max_failures;  /* wrong tracking lookups per IP within login_window_s */
+    int triage_days;         /* SPEC §3 deadlines, in working days */
+    int answer_days;
+    int referral_days;       /* a referred unit's default deadline */
+    int reopen_limit;        /* times 不满意 reopens an opinion */
+    int auto_close_days;     /* an unrated answer closes after this many working days */
     int commit_batch;        /* most writes in one group commit */
     bool access_log;
     bool trust_proxy;        /* behind a reverse proxy: take client IP and scheme from X-Forwarded-* */

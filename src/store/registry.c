@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/region.h"
+
 typedef struct {
     char *get, *region, *list[2][2], *insert, *update, *delete, *near; /* list[by_region][by_text] */
     char *unindex, *index_one, *index_from; /* the trigram search table's upkeep */
@@ -103,7 +105,7 @@ void store_registry_init(void)
             continue;
         char where[160];
         sql[i].get = build_select(e, "id = $1");
-        snprintf(where, sizeof(where), "SELECT coalesce(region_code, '') FROM %s WHERE id = $1 AND deleted_at IS NULL",
+        snprintf(where, sizeof(where), "SELECT coalesce(region_code, ''), name FROM %s WHERE id = $1 AND deleted_at IS NULL",
                  e->table);
         sql[i].region = strdup(where);
         for (int by_region = 0; by_region < 2; by_region++)
@@ -199,7 +201,8 @@ int store_registry_get(store_t *db, const registry_entity_t *e, int64_t id, stor
     return rc == STORE_ROW ? STORE_OK : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
 }
 
-int store_registry_region(store_t *db, const registry_entity_t *e, int64_t id, char region[13])
+/* The region (column 0) or the name (column 1) of a live record into out. */
+static int live_column(store_t *db, const registry_entity_t *e, int64_t id, int col, char *out, size_t cap)
 {
     store_stmt_t *st = store_prepare(db, sql[entity_index(e)].region);
     if (st == NULL)
@@ -207,9 +210,19 @@ int store_registry_region(store_t *db, const registry_entity_t *e, int64_t id, c
     store_bind_int(st, 1, id);
     int rc = store_step(st);
     if (rc == STORE_ROW)
-        snprintf(region, 13, "%s", store_col_text(st, 0));
+        snprintf(out, cap, "%s", store_col_text(st, col));
     store_done(st);
     return rc == STORE_ROW ? STORE_OK : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
+}
+
+int store_registry_region(store_t *db, const registry_entity_t *e, int64_t id, char region[13])
+{
+    return live_column(db, e, id, 0, region, 13);
+}
+
+int store_registry_name(store_t *db, const registry_entity_t *e, int64_t id, char *name, size_t cap)
+{
+    return live_column(db, e, id, 1, name, cap);
 }
 
 /* "%text%" with LIKE's wildcards escaped, for the trigram index. */
@@ -565,6 +578,10 @@ static int check_deputy(store_t *db, const store_registry_change_t *c, const cha
         int rc = store_registry_region(db, registry_entity("congress"), c->seats[i].congress_id, region);
         if (rc != STORE_OK)
             return rc == STORE_ENOTFOUND ? invalid(field, "seats", msg, len, "%s %s", "names no such congress") : rc;
+        /* an office seats its deputies in the congresses over its region or inside it (the national
+         * one has no region), never in a neighbour's */
+        if (c->scope && region[0] && !region_in_scope(c->scope, region) && !region_in_scope(region, c->scope))
+            return invalid(field, "seats", msg, len, "%s %s", "names a congress outside your region");
     }
     return STORE_OK;
 }

@@ -36,6 +36,8 @@ void store_registry_row_free(store_registry_row_t *row);
 int store_registry_get(store_t *db, const registry_entity_t *e, int64_t id, store_registry_row_t *row);
 /* The region of a live record (for scope checks on references). */
 int store_registry_region(store_t *db, const registry_entity_t *e, int64_t id, char region[13]);
+/* The name of a live record (STORE_ENOTFOUND for none or a deleted one). */
+int store_registry_name(store_t *db, const registry_entity_t *e, int64_t id, char *name, size_t cap);
 /* Calls each(row) in id order; the row is valid only during the call. */
 int store_registry_each(store_t *db, const registry_entity_t *e, const store_registry_filter_t *filter,
                         int (*each)(const store_registry_row_t *row, void *arg), void *arg);
@@ -84,13 +86,15 @@ typedef struct {
     int nstations;
     const store_seat_t *seats;      /* a deputy's new seats */
     int nseats;
+    const char *scope;              /* the writer's region: seats name congresses over or inside it (NULL: any) */
 } store_registry_change_t;
 
 /*
  * Checks the links of a change: references name live records in the same county, a spoke has a
  * hub (a hub or home other than itself), a deputy's stations lie in the deputy's region and seats
- * name congresses, a congress's level matches its region. STORE_OK, or STORE_EINVALID with the
- * field at fault and a message, or another STORE_E* code when the database can't say.
+ * name congresses over or inside the scope (none of a neighbour's), a congress's level matches its
+ * region. STORE_OK, or STORE_EINVALID with the field at fault and a message, or another STORE_E*
+ * code when the database can't say.
  */
 int store_registry_check_links(store_t *db, const store_registry_change_t *c, const char **field, char *msg,
                                size_t msglen);

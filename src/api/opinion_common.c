@@ -1,0 +1,102 @@
+/* opinion_common: deadlines and the constituent's view of an opinion (see opinion_common.h). */
+#include "api/opinion_common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "store/calendar.h"
+#include "store/registry.h"
+
+int opinion_working_deadline(store_t *db, int64_t at, int n, int64_t *due)
+{
+    calendar_t cal;
+    calendar_init(&cal);
+    int rc = store_calendar_load(db, &cal);
+    if (rc == STORE_OK)
+        *due = calendar_add_working_days(&cal, at, n);
+    calendar_free(&cal);
+    return rc;
+}
+
+int opinion_deadlines(store_t *db, int64_t at, int triage_days, int answer_days, int64_t *triage_due,
+                      int64_t *answer_due)
+{
+    calendar_t cal;
+    calendar_init(&cal);
+    int rc = store_calendar_load(db, &cal);
+    if (rc == STORE_OK) {
+        *triage_due = calendar_add_working_days(&cal, at, triage_days);
+        *answer_due = calendar_add_working_days(&cal, at, answer_days);
+    }
+    calendar_free(&cal);
+    return rc;
+}
+
+typedef struct {
+    json_t *timeline;
+} public_events_t;
+
+static int public_event(const store_opinion_event_t *e, void *arg)
+{
+    public_events_t *p = arg;
+    int action = opinion_action_from_name(e->action);
+    if (action < 0 || !opinion_action_public((opinion_action_t)action))
+        return 0; /* a unit's steps and other internal ones */
+    json_t *j = json_pack("{s:s, s:I, s:s}", "action", e->action, "at", (json_int_t)e->at, "state", e->to_state);
+    if (e->public_note[0])
+        json_object_set_new(j, "note", json_string(e->public_note));
+    json_array_append_new(p->timeline, j);
+    return 0;
+}
+
+/* {id, name} of a registry record, or null when it is gone. */
+static json_t *record_ref(store_t *db, const char *entity, int64_t id)
+{
+    char name[256];
+    if (id == 0 || store_registry_name(db, registry_entity(entity), id, name, sizeof(name)) != STORE_OK)
+        return json_null();
+    return json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name);
+}
+
+json_t *opinion_public_json(store_t *db, const store_opinion_t *o)
+{
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "tracking_code", o->tracking_code, "state",
+                          opinion_state_name(o->state), "channel", o->channel, "content", o->content, "created_at",
+                          (json_int_t)o->created_at, "category_id", (json_int_t)o->category_id, "station",
+                          record_ref(db, "station", o->station_id), "deputy", record_ref(db, "deputy", o->deputy_id));
+    const store_opinion_t *answered = o;
+    store_opinion_t master;
+    bool have_master = o->state == OPINION_MERGED && store_opinion_get(db, o->master_id, &master) == STORE_OK;
+    if (have_master)
+        answered = &master; /* SPEC §3: a merged item is answered with its master's answer */
+    if (answered->answer) {
+        json_object_set_new(j, "answer", json_string(answered->answer));
+        json_object_set_new(j, "answered_at", json_integer(answered->answered_at));
+    }
+    if (have_master)
+        json_object_set_new(j, "merged_state", json_string(opinion_state_name(master.state)));
+    if (have_master)
+        store_opinion_free(&master);
+    if (o->rating != RATING_NONE)
+        json_object_set_new(j, "rating", json_string(opinion_rating_name(o->rating)));
+    json_object_set_new(j, "can_rate", json_boolean(o->state == OPINION_ANSWERED));
+    public_events_t p = {json_array()};
+    json_object_set_new(j, "timeline", p.timeline);
+    if (store_opinion_events_each(db, o->id, public_event, &p) != STORE_OK) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+const char *opinion_read_rating(api_input_t *in, opinion_rating_t *rating)
+{
+    const char *word = api_text(in, "rating", 1, 16, true);
+    const char *comment = api_text(in, "comment", 0, 1000, false);
+    int r = in->failed ? -1 : opinion_rating_from_name(word);
+    if (!in->failed && r < 0)
+        api_invalid(in, "rating", "rating must be satisfied, basic or unsatisfied");
+    *rating = r < 0 ? RATING_NONE : (opinion_rating_t)r;
+    return comment;
+}

@@ -1,0 +1,34 @@
+/*
+ * opinion_common: what the public side (opinions.c) and the staff side (opinion_flow.c) of the
+ * opinion loop share: deadlines, the views of an opinion, and rating.
+ */
+#ifndef LIAISON_API_OPINION_COMMON_H
+#define LIAISON_API_OPINION_COMMON_H
+
+#include "api/api.h"
+#include "store/opinions.h"
+
+/* The triage and answer deadlines of something received at `at`, in working days of the
+ * calendar stored in db. */
+int opinion_deadlines(store_t *db, int64_t at, int triage_days, int answer_days, int64_t *triage_due,
+                      int64_t *answer_due);
+/* The end of the n-th working day after `at`. */
+int opinion_working_deadline(store_t *db, int64_t at, int n, int64_t *due);
+
+/* What the constituent sees: the state, their own text, the answer (the master's, for a merged
+ * item) and the public timeline; no personal data and no internal notes. NULL on a read error. */
+json_t *opinion_public_json(store_t *db, const store_opinion_t *o);
+
+/* Reads "rating" (required) and "comment" (optional) from the body; returns the comment. */
+const char *opinion_read_rating(api_input_t *in, opinion_rating_t *rating);
+/* Rates o, by the constituent or by staff after a call, and answers with the resulting view. */
+void opinion_rate(http_req_t *r, const store_opinion_t *o, opinion_rating_t rating, const char *comment,
+                  bool by_constituent);
+
+/* The list entry of an opinion: enough to triage from a phone without opening it. */
+json_t *opinion_summary_json(const store_opinion_t *o);
+/* Answers with what a unit sees of its referral: the referral and the opinion it is about,
+ * without the constituent's personal data or staff notes. */
+void opinion_reply_referral(http_req_t *r, int64_t referral_id);
+
+#endif

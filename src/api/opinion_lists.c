@@ -1,0 +1,395 @@
+/*
+ * opinion_lists: what staff, deputies and units read of the loop - the inbox with its filters and
+ * deadline flags (预警 due within two working days, 超期 overdue), related open items for triage,
+ * the constituent's contact details (each read written to the audit log before it is shown), and
+ * a unit's referrals.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/opinion_common.h"
+#include "auth/vault.h"
+#include "core/calendar.h"
+#include "domain/region.h"
+#include "store/calendar.h"
+
+enum { WARN_DAYS = 2, PAGE_MAX = 100, SIMILAR_POOL = 500, SIMILAR_SHOWN = 5 };
+static const double SIMILAR_MIN = 0.2;
+
+static const char *flag_name(calendar_flag_t flag)
+{
+    return flag == CALENDAR_FLAG_OVERDUE ? "overdue" : flag == CALENDAR_FLAG_WARN ? "warn" : "none";
+}
+
+/* The deadlines a flag filter keeps: overdue before now, warn from now to the end of the last
+ * working day that still counts as near (the rule of calendar_deadline_flag). */
+static void flag_bounds(const calendar_t *cal, const char *flag, int64_t now, store_opinion_filter_t *f)
+{
+    if (strcmp(flag, "overdue") == 0) {
+        f->due_from = 1;
+        f->due_to = now - 1;
+        return;
+    }
+    bool working_today = calendar_is_working_day(cal, calendar_day_of(now));
+    f->due_from = now;
+    f->due_to = calendar_add_working_days(cal, now, working_today ? WARN_DAYS - 1 : WARN_DAYS);
+}
+
+typedef struct {
+    json_t *items;
+    const calendar_t *cal;
+    int64_t now, last_id;
+    int count;
+} list_walk_t;
+
+static int list_item(const store_opinion_t *o, void *arg)
+{
+    list_walk_t *w = arg;
+    json_t *j = opinion_summary_json(o);
+    int64_t due = store_opinion_current_due(o);
+    json_object_set_new(j, "flag", json_string(due ? flag_name(calendar_deadline_flag(w->cal, w->now, due, WARN_DAYS))
+                                                   : "none"));
+    json_array_append_new(w->items, j);
+    w->last_id = o->id;
+    w->count++;
+    return 0;
+}
+
+/* The region to list: ?region= inside the actor's scope, else the actor's own. */
+static bool list_region(http_req_t *r, char lo[13], char hi[14])
+{
+    const actor_t *a = http_actor(r);
+    const char *region = http_query(r, "region");
+    if (region && (!region_code_valid(region) || !region_in_scope(a->region, region))) {
+        http_reply_error(r, 403, "out_of_scope", "region lies outside your region", "region");
+        return false;
+    }
+    snprintf(lo, 13, "%s", region ? region : a->region);
+    region_subtree_upper(lo, hi);
+    return true;
+}
+
+static bool read_filters(http_req_t *r, store_opinion_filter_t *f, int64_t *station)
+{
+    const char *state = http_query(r, "state");
+    if (state && strcmp(state, "open") == 0)
+        f->open_only = true;
+    else if (state && opinion_state_from_name(state) < 0) {
+        http_reply_error(r, 400, "bad_query", "state must be open or a state of an opinion", "state");
+        return false;
+    } else
+        f->state = state;
+    const char *channel = http_query(r, "channel");
+    if (channel && !opinion_word_in(opinion_channels, channel)) {
+        http_reply_error(r, 400, "bad_query", "channel must be online, qr, walk_in, visit, phone or letter", "channel");
+        return false;
+    }
+    f->channel = channel;
+    const char *category = http_query(r, "category");
+    if (category && store_category_id(http_reader(r), category, &f->category_id) != STORE_OK) {
+        http_reply_error(r, 400, "bad_query", "category names no such category", "category");
+        return false;
+    }
+    const char *owner = http_query(r, "owner");
+    if (owner && strcmp(owner, "me") != 0) {
+        http_reply_error(r, 400, "bad_query", "owner may only be me", "owner");
+        return false;
+    }
+    if (owner)
+        f->owner_user_id = http_actor(r)->user_id;
+    long id = api_query_long(r, "station", 0, 0, INT32_MAX);
+    long after = id < 0 ? -1 : api_query_long(r, "after", 0, 0, LONG_MAX);
+    long limit = after < 0 ? -1 : api_query_long(r, "limit", 20, 1, PAGE_MAX);
+    if (limit < 0)
+        return false;
+    *station = id;
+    f->before_id = after;
+    f->limit = (int)limit;
+    return true;
+}
+
+int api_opinions_list(http_req_t *r)
+{
+    char lo[13], hi[14];
+    store_opinion_filter_t f = {0};
+    int64_t station = 0;
+    if (!list_region(r, lo, hi) || !read_filters(r, &f, &station))
+        return 0;
+    f.region_lo = lo;
+    f.region_hi = hi;
+    f.station_id = station;
+    const actor_t *a = http_actor(r);
+    if (a->role == ROLE_DEPUTY) { /* a deputy's own: sent to them or given to them */
+        f.deputy_id = a->deputy_id ? a->deputy_id : -1;
+        f.region_lo = "0";
+        f.region_hi = "A";
+    }
+    calendar_t cal;
+    calendar_init(&cal);
+    int64_t now = time(NULL);
+    const char *flag = http_query(r, "flag");
+    int rc = store_calendar_load(http_reader(r), &cal);
+    if (flag && strcmp(flag, "warn") != 0 && strcmp(flag, "overdue") != 0) {
+        calendar_free(&cal);
+        http_reply_error(r, 400, "bad_query", "flag must be warn or overdue", "flag");
+        return 0;
+    }
+    if (flag && rc == STORE_OK)
+        flag_bounds(&cal, flag, now, &f);
+    list_walk_t w = {json_array(), &cal, now, 0, 0};
+    if (rc == STORE_OK)
+        rc = store_opinions_each(http_reader(r), &f, list_item, &w);
+    calendar_free(&cal);
+    if (rc != STORE_OK) {
+        json_decref(w.items);
+        http_reply_internal(r, "cannot list opinions");
+        return 0;
+    }
+    json_t *next = w.count == f.limit ? json_integer(w.last_id) : json_null();
+    http_reply_json(r, 200, json_pack("{s:o, s:o}", "items", w.items, "next", next));
+    return 0;
+}
+
+/* ---- contact details ------------------------------------------------------------------------- */
+
+typedef struct {
+    http_write_t super;
+    api_who_t who;
+    int64_t id;
+    char region[13];
+} contact_write_t;
+
+static int contact_run(http_write_t *w, store_t *db)
+{
+    contact_write_t *c = (contact_write_t *)w;
+    return api_audit(db, &c->who, "personal.read", "opinion", c->id, c->region, "name, phone, address");
+}
+
+static void set_opened(http_req_t *r, json_t *j, const char *key, const char *sealed)
+{
+    char *plain = sealed ? vault_open(http_vault(r), sealed, NULL) : NULL;
+    json_object_set_new(j, key, plain ? json_string(plain) : json_null());
+    free(plain);
+}
+
+/* Shown only once the read is in the audit log. */
+static void contact_respond(http_write_t *w, http_req_t *r, int status)
+{
+    contact_write_t *c = (contact_write_t *)w;
+    store_opinion_t o;
+    if (r == NULL)
+        return;
+    if (status != STORE_OK || store_opinion_get(http_reader(r), c->id, &o) != STORE_OK) {
+        http_reply_internal(r, "cannot log a read of personal data");
+        return;
+    }
+    json_t *j = json_object();
+    set_opened(r, j, "name", o.name_sealed);
+    set_opened(r, j, "phone", o.phone_sealed);
+    set_opened(r, j, "address", o.address_sealed);
+    store_opinion_free(&o);
+    http_add_header(r, "cache-control", "no-store");
+    http_reply_json(r, 200, j);
+}
+
+int api_opinions_contact(http_req_t *r)
+{
+    int64_t id = api_param_id(r, 0);
+    store_opinion_t o;
+    if (id == 0)
+        return 0;
+    if (store_opinion_get(http_reader(r), id, &o) != STORE_OK) {
+        http_reply_error(r, 404, "not_found", "no such opinion", NULL);
+        return 0;
+    }
+    policy_target_t t = {.region = o.region};
+    bool allowed = http_authorize(r, &t, true);
+    contact_write_t *c = allowed ? http_write_new(r, sizeof(*c)) : NULL;
+    if (c) {
+        api_who(r, &c->who);
+        c->id = id;
+        snprintf(c->region, sizeof(c->region), "%s", o.region);
+        c->super.run = contact_run;
+        c->super.respond = contact_respond;
+        http_write(r, &c->super);
+    }
+    store_opinion_free(&o);
+    return 0;
+}
+
+/* ---- related items ----------------------------------------------------------------------------- */
+
+typedef struct {
+    const store_opinion_t *self;
+    struct {
+        double score;
+        json_t *item;
+    } best[SIMILAR_SHOWN];
+    int n;
+} similar_walk_t;
+
+static int similar_item(const store_opinion_t *o, void *arg)
+{
+    similar_walk_t *w = arg;
+    if (o->id == w->self->id)
+        return 0;
+    double score = opinion_similarity(w->self->content, o->content);
+    if (score < SIMILAR_MIN || (w->n == SIMILAR_SHOWN && score <= w->best[w->n - 1].score))
+        return 0;
+    if (w->n == SIMILAR_SHOWN)
+        json_decref(w->best[--w->n].item);
+    int i = w->n++;
+    for (; i > 0 && w->best[i - 1].score < score; i--)
+        w->best[i] = w->best[i - 1];
+    w->best[i].score = score;
+    w->best[i].item = opinion_summary_json(o);
+    json_object_set_new(w->best[i].item, "similarity", json_real((double)(int)(score * 100) / 100));
+    return 0;
+}
+
+int api_opinions_similar(http_req_t *r)
+{
+    int64_t id = api_param_id(r, 0);
+    store_opinion_t o;
+    if (id == 0)
+        return 0;
+    if (store_opinion_get(http_reader(r), id, &o) != STORE_OK) {
+        http_reply_error(r, 404, "not_found", "no such opinion", NULL);
+        return 0;
+    }
+    policy_target_t t = {.region = o.region};
+    if (!http_authorize(r, &t, true)) {
+        store_opinion_free(&o);
+        return 0;
+    }
+    /* SPEC §3: open items of the same region - the county, where duplicates meet */
+    char lo[13], hi[14];
+    snprintf(lo, sizeof(lo), "%.6s000000", o.region);
+    region_subtree_upper(lo, hi);
+    store_opinion_filter_t f = {.region_lo = lo, .region_hi = hi, .open_only = true, .limit = SIMILAR_POOL};
+    similar_walk_t w = {.self = &o};
+    int rc = store_opinions_each(http_reader(r), &f, similar_item, &w);
+    store_opinion_free(&o);
+    json_t *items = json_array();
+    for (int i = 0; i < w.n; i++)
+        json_array_append_new(items, w.best[i].item);
+    if (rc != STORE_OK) {
+        json_decref(items);
+        http_reply_internal(r, "cannot compare opinions");
+        return 0;
+    }
+    http_reply_json(r, 200, json_pack("{s:o}", "items", items));
+    return 0;
+}
+
+/* ---- referrals, as a unit sees them -------------------------------------------------------------- */
+
+static json_t *referral_json(store_t *db, const store_referral_t *ref)
+{
+    json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:I, s:b, s:I}", "id", (json_int_t)ref->id, "unit_id",
+                          (json_int_t)ref->unit_id, "unit_name", ref->unit_name, "state",
+                          referral_state_name(ref->state), "due", (json_int_t)ref->due, "extension_pending",
+                          ref->extension_pending, "created_at", (json_int_t)ref->created_at);
+    if (ref->reply)
+        json_object_set_new(j, "reply", json_string(ref->reply));
+    if (ref->extension_days)
+        json_object_set_new(j, "extension_days", json_integer(ref->extension_days));
+    store_opinion_t o;
+    if (store_opinion_get(db, ref->opinion_id, &o) != STORE_OK) {
+        json_decref(j);
+        return NULL;
+    }
+    json_t *opinion = opinion_summary_json(&o);
+    json_object_set_new(opinion, "content", json_string(o.content));
+    json_object_set_new(opinion, "location", json_string(o.location));
+    json_object_set_new(j, "opinion", opinion);
+    store_opinion_free(&o);
+    return j;
+}
+
+void opinion_reply_referral(http_req_t *r, int64_t referral_id)
+{
+    store_referral_t ref;
+    json_t *j = NULL;
+    if (store_referral_get(http_reader(r), referral_id, &ref) == STORE_OK) {
+        j = referral_json(http_reader(r), &ref);
+        store_referral_free(&ref);
+    }
+    if (j == NULL)
+        http_reply_internal(r, "cannot read a referral");
+    else
+        http_reply_json(r, 200, j);
+}
+
+int api_referrals_get(http_req_t *r)
+{
+    int64_t id = api_param_id(r, 0);
+    store_referral_t ref;
+    store_opinion_t o;
+    if (id == 0)
+        return 0;
+    if (store_referral_get(http_reader(r), id, &ref) != STORE_OK) {
+        http_reply_error(r, 404, "not_found", "no such referral", NULL);
+        return 0;
+    }
+    bool found = store_opinion_get(http_reader(r), ref.opinion_id, &o) == STORE_OK;
+    policy_target_t t = {.region = found ? o.region : NULL, .unit_id = ref.unit_id};
+    store_referral_free(&ref);
+    if (found && http_authorize(r, &t, true))
+        opinion_reply_referral(r, id);
+    else if (!found)
+        http_reply_error(r, 404, "not_found", "no such referral", NULL);
+    if (found)
+        store_opinion_free(&o);
+    return 0;
+}
+
+typedef struct {
+    store_t *db;
+    json_t *items;
+    int64_t last_id;
+    int count;
+    bool failed;
+} referral_walk_t;
+
+static int referral_list_item(const store_referral_t *ref, void *arg)
+{
+    referral_walk_t *w = arg;
+    json_t *j = referral_json(w->db, ref);
+    if (j == NULL) {
+        w->failed = true;
+        return 1;
+    }
+    json_array_append_new(w->items, j);
+    w->last_id = ref->id;
+    w->count++;
+    return 0;
+}
+
+int api_referrals_list(http_req_t *r)
+{
+    const actor_t *a = http_actor(r);
+    const char *state = http_query(r, "state");
+    if (state && strcmp(state, "open") != 0 && strcmp(state, "all") != 0) {
+        http_reply_error(r, 400, "bad_query", "state must be open or all", "state");
+        return 0;
+    }
+    long after = api_query_long(r, "after", 0, 0, LONG_MAX);
+    long limit = after < 0 ? -1 : api_query_long(r, "limit", 20, 1, PAGE_MAX);
+    if (limit < 0)
+        return 0;
+    referral_walk_t w = {http_reader(r), json_array(), 0, 0, false};
+    int rc = store_referrals_of_unit(http_reader(r), a->unit_id, state == NULL || strcmp(state, "open") == 0, after,
+                                     (int)limit, referral_list_item, &w);
+    if (rc != STORE_OK || w.failed) {
+        json_decref(w.items);
+        http_reply_internal(r, "cannot list referrals");
+        return 0;
+    }
+    json_t *next = w.count == limit ? json_integer(w.last_id) : json_null();
+    http_reply_json(r, 200, json_pack("{s:o, s:o}", "items", w.items, "next", next));
+    return 0;
+}

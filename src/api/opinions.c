@@ -1,0 +1,371 @@
+/*
+ * opinions: what the constituent does (SPEC §3) - send an opinion to a station or a deputy, follow
+ * it with the tracking code, and rate the answer - and the category tree the form offers.
+ *
+ * The tracking code alone opens nothing: it takes the last four digits of the phone given, or the
+ * secret token handed out when no phone was. A wrong pair is answered exactly like an unknown
+ * code, and wrong tries per address are limited, so codes cannot be probed.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "api/opinion_common.h"
+#include "auth/vault.h"
+#include "domain/region.h"
+#include "store/regions.h"
+#include "store/registry.h"
+
+enum { CONTENT_MAX = 5000, TOKEN_LEN = 12, IDEMPOTENCY_MAX = 64, TRIES = 8 };
+
+/* ---- categories -------------------------------------------------------------------------------- */
+
+static int category_json(const store_category_t *c, void *arg)
+{
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)c->id, "code", c->code, "name", c->name,
+                          "name_en", c->name_en);
+    if (c->parent_id)
+        json_object_set_new(j, "parent_id", json_integer(c->parent_id));
+    json_array_append_new(arg, j);
+    return 0;
+}
+
+int api_categories_list(http_req_t *r)
+{
+    json_t *items = json_array();
+    if (store_categories_each(http_reader(r), category_json, items) != STORE_OK) {
+        json_decref(items);
+        http_reply_internal(r, "cannot read categories");
+        return 0;
+    }
+    http_reply_json(r, 200, json_pack("{s:o}", "items", items));
+    return 0;
+}
+
+/* ---- intake ------------------------------------------------------------------------------------ */
+
+typedef struct {
+    http_write_t super;
+    api_who_t who;
+    store_opinion_t opinion;   /* its strings are this struct's own (freed in respond) */
+    char token[TOKEN_LEN + 1]; /* handed out when no phone was given */
+    int triage_days, answer_days;
+    bool replayed;             /* the idempotency key had been used: the first answer again */
+} intake_write_t;
+
+static void random_chars(char *out, size_t n)
+{
+    uint32_t index[OPINION_CODE_LEN];
+    for (size_t done = 0; done < n; done += OPINION_CODE_LEN) {
+        for (int i = 0; i < OPINION_CODE_LEN; i++)
+            index[i] = randombytes_uniform((uint32_t)opinion_code_alphabet_size());
+        char code[OPINION_CODE_LEN + 1];
+        opinion_code_from_indexes(index, code);
+        memcpy(out + done, code, n - done < OPINION_CODE_LEN ? n - done : OPINION_CODE_LEN);
+    }
+    out[n] = '\0';
+}
+
+static int intake_run(http_write_t *w, store_t *db)
+{
+    intake_write_t *in = (intake_write_t *)w;
+    store_opinion_t *o = &in->opinion;
+    if (o->idempotency_key[0]) {
+        store_opinion_t first;
+        int rc = store_opinion_by_idempotency(db, o->idempotency_key, &first);
+        if (rc == STORE_OK) {
+            in->replayed = true;
+            memcpy(o->tracking_code, first.tracking_code, sizeof(o->tracking_code));
+            o->id = first.id;
+            o->state = first.state;
+            o->triage_due = first.triage_due;
+            o->answer_due = first.answer_due;
+            in->token[0] = '\0';
+            if (first.secret_sealed)
+                snprintf(in->token, sizeof(in->token), "%s", first.secret_sealed); /* opened in respond */
+            store_opinion_free(&first);
+            return STORE_OK;
+        }
+        if (rc != STORE_ENOTFOUND)
+            return rc;
+    }
+    o->created_at = time(NULL);
+    int rc = opinion_deadlines(db, o->created_at, in->triage_days, in->answer_days, &o->triage_due, &o->answer_due);
+    for (int i = 0; rc == STORE_OK && i < TRIES; i++) {
+        random_chars(o->tracking_code, OPINION_CODE_LEN);
+        if (store_savepoint(db) != STORE_OK)
+            return STORE_ERR;
+        rc = store_opinion_insert(db, o, &o->id);
+        if (rc == STORE_OK) {
+            store_savepoint_release(db);
+            break;
+        }
+        store_savepoint_rollback(db);
+        store_savepoint_release(db);
+        if (rc != STORE_ECONSTRAINT)
+            return rc; /* a taken code is drawn again; anything else is an error */
+    }
+    if (rc != STORE_OK)
+        return rc;
+    store_opinion_event_t e = {
+        .opinion_id = o->id, .at = o->created_at, .actor_id = in->who.actor_id,
+        .actor = in->who.actor_id ? in->who.actor : "constituent", .action = "register",
+        .to_state = "registered", .note = "", .public_note = "",
+    };
+    return store_opinion_event_add(db, &e);
+}
+
+static void intake_respond(http_write_t *w, http_req_t *r, int status)
+{
+    intake_write_t *in = (intake_write_t *)w;
+    store_opinion_t *o = &in->opinion;
+    if (r && status != STORE_OK) {
+        http_reply_internal(r, "cannot store an opinion");
+    } else if (r) {
+        json_t *body = json_pack("{s:s, s:s, s:I, s:I}", "tracking_code", o->tracking_code, "state",
+                                 opinion_state_name(o->state), "triage_due", (json_int_t)o->triage_due,
+                                 "answer_due", (json_int_t)o->answer_due);
+        if (r->session)
+            json_object_set_new(body, "id", json_integer(o->id));
+        if (in->replayed && in->token[0]) {
+            char *token = vault_open(http_vault(r), in->token, NULL);
+            if (token)
+                json_object_set_new(body, "token", json_string(token));
+            free(token);
+        } else if (in->token[0]) {
+            json_object_set_new(body, "token", json_string(in->token));
+        }
+        if (in->replayed)
+            http_add_header(r, "idempotent-replayed", "true");
+        http_reply_json(r, 201, body);
+    }
+    store_opinion_free(o);
+}
+
+/* The record named by field (a station or deputy), live; its region into region. */
+static int64_t read_target(api_input_t *in, const char *field, const char *entity, char region[13])
+{
+    int64_t id = api_id(in, field);
+    if (in->failed || id == 0)
+        return 0;
+    if (store_registry_region(http_reader(in->r), registry_entity(entity), id, region) != STORE_OK) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "%s names no such %s", field, entity);
+        api_invalid(in, field, msg);
+        return 0;
+    }
+    return id;
+}
+
+/* A region code for the place the opinion is about: known, and in the county of whom it is sent to. */
+static void read_region(api_input_t *in, const char *target_region, char out[13])
+{
+    const char *code = api_text(in, "region", 12, 12, true);
+    if (in->failed)
+        return;
+    if (!region_code_valid(code) || store_region_exists(http_reader(in->r), code) != STORE_OK) {
+        api_invalid(in, "region", "region names no known region");
+        return;
+    }
+    char county[13];
+    snprintf(county, sizeof(county), "%.6s000000", target_region);
+    if (region_level(target_region) >= REGION_COUNTY && !region_in_scope(county, code)) {
+        api_invalid(in, "region", "region lies outside the county of the station or deputy");
+        return;
+    }
+    snprintf(out, 13, "%s", code);
+}
+
+static void read_channel(api_input_t *in, store_opinion_t *o)
+{
+    const char *channel = api_text(in, "channel", 1, 15, false);
+    bool staff = in->r->session && (in->r->session->actor.role == ROLE_STAFF || in->r->session->actor.role == ROLE_ADMIN ||
+                                    in->r->session->actor.role == ROLE_DEPUTY);
+    if (in->failed)
+        return;
+    if (channel == NULL)
+        channel = staff ? "walk_in" : "online";
+    if (!opinion_word_in(staff ? opinion_channels : opinion_public_channels, channel)) {
+        api_invalid(in, "channel",
+                    staff ? "channel must be online, qr, walk_in, visit, phone or letter" : "channel must be online or qr");
+        return;
+    }
+    snprintf(o->channel, sizeof(o->channel), "%s", channel);
+}
+
+/* The constituent's name, phone and address, sealed; the phone's hash and last digits kept. */
+static void read_person(api_input_t *in, store_opinion_t *o)
+{
+    const char *name = api_text(in, "name", 1, 50, false);
+    const char *phone = api_text(in, "phone", 1, 20, false);
+    const char *address = api_text(in, "address", 1, 200, false);
+    if (in->failed)
+        return;
+    const vault_t *v = http_vault(in->r);
+    char digits[16];
+    if (phone) {
+        if (!opinion_phone_valid(phone, digits)) {
+            api_invalid(in, "phone", "phone must be a mobile number (11 digits) or a landline with its area code");
+            return;
+        }
+        char hash[VAULT_HASH_HEX + 1];
+        vault_lookup_hash(v, digits, strlen(digits), hash);
+        snprintf(o->phone_hash, sizeof(o->phone_hash), "%s", hash);
+        snprintf(o->phone4, sizeof(o->phone4), "%s", digits + strlen(digits) - 4);
+        o->phone_sealed = vault_seal(v, digits, strlen(digits));
+    }
+    if (name)
+        o->name_sealed = vault_seal(v, name, strlen(name));
+    if (address)
+        o->address_sealed = vault_seal(v, address, strlen(address));
+}
+
+static void read_idempotency(api_input_t *in, store_opinion_t *o)
+{
+    const char *key = http_header(in->r, "idempotency-key");
+    if (key == NULL)
+        key = api_text(in, "idempotency_key", 8, IDEMPOTENCY_MAX, false);
+    if (in->failed || key == NULL)
+        return;
+    size_t n = strlen(key);
+    bool ok = n >= 8 && n <= IDEMPOTENCY_MAX;
+    for (const char *p = key; ok && *p; p++)
+        ok = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '-' || *p == '_';
+    if (!ok) {
+        api_invalid(in, "idempotency_key", "idempotency_key must be 8 to 64 letters, digits, - or _");
+        return;
+    }
+    snprintf(o->idempotency_key, sizeof(o->idempotency_key), "%s", key);
+}
+
+static const char *const intake_fields[] = {
+    "station_id", "deputy_id", "category", "content", "region", "location", "name", "phone", "address",
+    "consent_publish", "channel", "idempotency_key", NULL,
+};
+
+int api_opinions_create(http_req_t *r)
+{
+    const config_t *cfg = http_config(r);
+    if (r->session == NULL && api_rate_limited(r, "form", cfg->form_per_minute, 60, "too many messages from this address; try again in a minute"))
+        return 0;
+    json_t *body = http_json_body(r);
+    if (body == NULL)
+        return 0;
+    intake_write_t *w = http_write_new(r, sizeof(*w));
+    store_opinion_t *o = &w->opinion;
+    api_input_t in = {r, body, false};
+    api_only(&in, intake_fields);
+    char station_region[13] = "", deputy_region[13] = "";
+    o->station_id = read_target(&in, "station_id", "station", station_region);
+    o->deputy_id = read_target(&in, "deputy_id", "deputy", deputy_region);
+    if (!in.failed && o->station_id == 0 && o->deputy_id == 0)
+        api_invalid(&in, "station_id", "name the station (station_id) or the deputy (deputy_id) the message is for");
+    const char *category = api_text(&in, "category", 1, 32, true);
+    if (!in.failed && store_category_id(http_reader(r), category, &o->category_id) != STORE_OK)
+        api_invalid(&in, "category", "category names no such category");
+    const char *content = api_text(&in, "content", 1, CONTENT_MAX, true);
+    if (!in.failed && strspn(content, " \t\r\n") == strlen(content))
+        api_invalid(&in, "content", "content must say something");
+    read_region(&in, o->station_id ? station_region : deputy_region, o->region);
+    const char *location = api_text(&in, "location", 0, 200, false);
+    read_channel(&in, o);
+    read_person(&in, o);
+    int consent = api_bool(&in, "consent_publish");
+    read_idempotency(&in, o);
+    if (in.failed) {
+        store_opinion_free(o);
+        free(w);
+        json_decref(body);
+        return 0;
+    }
+    o->content = strdup(content);
+    o->location = strdup(location ? location : "");
+    o->consent_publish = consent == 1;
+    o->created_by = r->session ? r->session->actor.user_id : 0;
+    if (o->phone_sealed == NULL) {
+        random_chars(w->token, TOKEN_LEN);
+        char hash[VAULT_HASH_HEX + 1];
+        vault_lookup_hash(http_vault(r), w->token, TOKEN_LEN, hash);
+        snprintf(o->secret_hash, sizeof(o->secret_hash), "%s", hash);
+        o->secret_sealed = vault_seal(http_vault(r), w->token, TOKEN_LEN);
+    }
+    json_decref(body);
+    api_who(r, &w->who);
+    w->triage_days = cfg->triage_days;
+    w->answer_days = cfg->answer_days;
+    w->super.run = intake_run;
+    w->super.respond = intake_respond;
+    http_write(r, &w->super);
+    return 0;
+}
+
+/* ---- tracking ---------------------------------------------------------------------------------- */
+
+/* The opinion behind the route's code when phone4 or token (query or body) matches it; otherwise
+ * answers 404 (or 429) and returns false. Wrong tries count against the client's address. */
+static bool open_by_code(http_req_t *r, const char *phone4, const char *token, store_opinion_t *out)
+{
+    const config_t *cfg = http_config(r);
+    if (api_rate_limited(r, "track", cfg->track_max_failures, cfg->login_window_s,
+                         "too many wrong tracking codes from this address; try again later"))
+        return false;
+    char code[OPINION_CODE_LEN + 1];
+    bool found = opinion_code_normalize(http_param(r, 0), code) &&
+                 store_opinion_by_code(http_reader(r), code, out) == STORE_OK;
+    bool match = false;
+    if (found && phone4 && out->phone4[0])
+        match = strlen(phone4) == 4 && sodium_memcmp(phone4, out->phone4, 4) == 0;
+    else if (found && token && out->secret_hash[0]) {
+        char hash[VAULT_HASH_HEX + 1];
+        vault_lookup_hash(http_vault(r), token, strlen(token), hash);
+        match = sodium_memcmp(hash, out->secret_hash, VAULT_HASH_HEX) == 0;
+    }
+    if (found && !match)
+        store_opinion_free(out);
+    if (!match) {
+        http_reply_error(r, 404, "not_found", "no opinion matches that tracking code and phone number or token", NULL);
+        return false;
+    }
+    api_rate_refund(r, "track");
+    return true;
+}
+
+int api_track_get(http_req_t *r)
+{
+    store_opinion_t o;
+    if (!open_by_code(r, http_query(r, "phone4"), http_query(r, "token"), &o))
+        return 0;
+    json_t *view = opinion_public_json(http_reader(r), &o);
+    store_opinion_free(&o);
+    if (view == NULL)
+        http_reply_internal(r, "cannot read an opinion's timeline");
+    else
+        http_reply_json(r, 200, view);
+    return 0;
+}
+
+int api_track_rate(http_req_t *r)
+{
+    json_t *body = http_json_body(r);
+    if (body == NULL)
+        return 0;
+    api_input_t in = {r, body, false};
+    static const char *const fields[] = {"phone4", "token", "rating", "comment", NULL};
+    api_only(&in, fields);
+    const char *phone4 = api_text(&in, "phone4", 4, 4, false);
+    const char *token = api_text(&in, "token", 1, 64, false);
+    opinion_rating_t rating = RATING_NONE;
+    const char *comment = opinion_read_rating(&in, &rating);
+    store_opinion_t o;
+    if (in.failed || !open_by_code(r, phone4, token, &o)) {
+        json_decref(body);
+        return 0;
+    }
+    opinion_rate(r, &o, rating, comment, true);
+    store_opinion_free(&o);
+    json_decref(body);
+    return 0;
+}

@@ -1,0 +1,120 @@
+/*
+ * opinions: SQL for the opinion loop - categories, opinions, their events, referrals, draft
+ * suggestions and the outbox. The rules of which change is allowed live in domain/opinion.h;
+ * this module only reads and writes rows, and never decides.
+ *
+ * Functions return STORE_OK or a negative STORE_E* code (store.h). A store_opinion_t read from
+ * here owns its strings: release it with store_opinion_free.
+ */
+#ifndef LIAISON_STORE_OPINIONS_H
+#define LIAISON_STORE_OPINIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/opinion.h"
+#include "store/store.h"
+
+typedef struct {
+    int64_t id, parent_id;
+    const char *code, *name, *name_en;
+} store_category_t;
+
+/* Live categories in tree order (parents before children, then by position). */
+int store_categories_each(store_t *db, int (*fn)(const store_category_t *c, void *arg), void *arg);
+/* The id of the live category with this code. */
+int store_category_id(store_t *db, const char *code, int64_t *id);
+
+typedef struct {
+    int64_t id;
+    char tracking_code[OPINION_CODE_LEN + 1];
+    char channel[16];
+    int64_t station_id, deputy_id, category_id;
+    char region[13];
+    char *content, *location;                  /* never NULL once read */
+    char *name_sealed, *phone_sealed, *address_sealed, *secret_sealed; /* NULL when absent */
+    char phone_hash[65], secret_hash[65], phone4[5], idempotency_key[65];
+    bool consent_publish;
+    opinion_state_t state;
+    char disposition[16], urgency[8], tier[12];
+    int64_t owner_user_id, owner_deputy_id, master_id, suggestion_id, created_by;
+    char *answer, *rating_comment;             /* NULL when absent */
+    opinion_rating_t rating;
+    int reopens;
+    int64_t answered_at, rated_at, triage_due, answer_due, created_at, updated_at, closed_at;
+} store_opinion_t;
+
+void store_opinion_free(store_opinion_t *o);
+
+/* Inserts o (its id is ignored); STORE_ECONSTRAINT when the tracking code or idempotency key is
+ * taken already. */
+int store_opinion_insert(store_t *db, const store_opinion_t *o, int64_t *id);
+/* Writes back every field that changes after intake (state, triage, handling, answer, rating). */
+int store_opinion_save(store_t *db, const store_opinion_t *o);
+/* STORE_ENOTFOUND when there is none. */
+int store_opinion_get(store_t *db, int64_t id, store_opinion_t *out);
+int store_opinion_by_code(store_t *db, const char *code, store_opinion_t *out);
+int store_opinion_by_idempotency(store_t *db, const char *key, store_opinion_t *out);
+
+/* A list query; zero/NULL fields do not filter. */
+typedef struct {
+    const char *region_lo, *region_hi; /* the scope's code range (region_subtree_upper) */
+    const char *state;
+    int64_t category_id, station_id, deputy_id, unit_id; /* unit: opinions referred to it */
+    int64_t owner_user_id;
+    const char *channel;
+    int64_t due_from, due_to;           /* the current deadline within [from, to] (flags) */
+    int64_t created_from, created_to;
+    bool open_only;                     /* registered, triaged or in progress */
+    int64_t master_id;                  /* the items merged into this one */
+    int64_t before_id;                  /* keyset paging: ids below this, newest first */
+    int limit;
+} store_opinion_filter_t;
+
+/* Each matching opinion, newest first; fn may return non-zero to stop. */
+int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
+                        int (*fn)(const store_opinion_t *o, void *arg), void *arg);
+/* The deadline an opinion in this state is working towards (0: none). */
+int64_t store_opinion_current_due(const store_opinion_t *o);
+
+typedef struct {
+    int64_t id, opinion_id, at, actor_id;
+    const char *actor, *action, *from_state, *to_state, *note, *public_note;
+} store_opinion_event_t;
+
+int store_opinion_event_add(store_t *db, const store_opinion_event_t *e);
+/* The timeline, oldest first. */
+int store_opinion_events_each(store_t *db, int64_t opinion_id,
+                              int (*fn)(const store_opinion_event_t *e, void *arg), void *arg);
+
+typedef struct {
+    int64_t id, opinion_id, unit_id;
+    referral_state_t state;
+    int64_t due;
+    bool extension_pending;
+    int extension_days;
+    char extension_reason[1024];
+    char *reply;                /* NULL when absent; owned (store_referral_free) */
+    char unit_name[256];        /* read only */
+    int64_t created_at, updated_at;
+} store_referral_t;
+
+void store_referral_free(store_referral_t *r);
+int store_referral_insert(store_t *db, const store_referral_t *r, int64_t *id);
+int store_referral_save(store_t *db, const store_referral_t *r);
+int store_referral_get(store_t *db, int64_t id, store_referral_t *out);
+/* An opinion's referrals, oldest first. */
+int store_referrals_of(store_t *db, int64_t opinion_id, int (*fn)(const store_referral_t *r, void *arg), void *arg);
+/* A unit's referrals, newest first, below before_id (0: from the newest); open_only leaves out
+ * replied and returned ones. */
+int store_referrals_of_unit(store_t *db, int64_t unit_id, bool open_only, int64_t before_id, int limit,
+                            int (*fn)(const store_referral_t *r, void *arg), void *arg);
+
+/* A draft suggestion grown from an opinion. */
+int store_suggestion_draft(store_t *db, int64_t deputy_id, const char *region, const char *title,
+                           const char *content, int64_t opinion_id, int64_t now, int64_t *id);
+
+/* A notification to deliver, in the caller's transaction. */
+int store_outbox_add(store_t *db, const char *event, const char *recipient, const char *payload, int64_t now);
+
+#endif
