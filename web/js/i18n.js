@@ -751,6 +751,13 @@ export const dictionaries = {
 
 export const LANGUAGES = Object.keys(dictionaries);
 
+/* Adds a feature's strings ({'zh-CN': {...}, en: {...}}), kept in a module of its own under
+ * web/js/strings/ so that each feature's words sit beside each other. Call before initI18n. */
+export function addStrings(more) {
+  for (const lang of LANGUAGES)
+    Object.assign(dictionaries[lang], more[lang] || {});
+}
+
 function readStored() {
   try {
     return window.localStorage.getItem(STORAGE_KEY);
