@@ -113,5 +113,8 @@ int api_referrals_ask_extension(http_req_t *r);
 int api_referrals_return(http_req_t *r);
 int api_referrals_grant_extension(http_req_t *r);
 int api_referrals_refuse_extension(http_req_t *r);
+/* Figures and record books. */
+int api_stats(http_req_t *r);
+int api_station_book(http_req_t *r);
 
 #endif

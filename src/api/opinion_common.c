@@ -33,6 +33,28 @@ int opinion_deadlines(store_t *db, int64_t at, int triage_days, int answer_days,
     return rc;
 }
 
+bool opinion_read_period(http_req_t *r, int64_t *from, int64_t *to)
+{
+    const char *names[2] = {"from", "to"};
+    calendar_day_t days[2] = {0, 0};
+    bool given[2];
+    for (int i = 0; i < 2; i++) {
+        const char *text = http_query(r, names[i]);
+        given[i] = text != NULL;
+        if (text && calendar_parse_date(text, &days[i]) != 0) {
+            http_reply_error(r, 400, "bad_query", "give a date as YYYY-MM-DD", names[i]);
+            return false;
+        }
+    }
+    if (given[0] && given[1] && days[1] < days[0]) {
+        http_reply_error(r, 400, "bad_query", "to comes before from", "to");
+        return false;
+    }
+    *from = given[0] ? calendar_day_start(days[0]) : 0;
+    *to = given[1] ? calendar_day_end(days[1]) : given[0] ? INT64_MAX : 0;
+    return true;
+}
+
 typedef struct {
     json_t *timeline;
 } public_events_t;

@@ -25,6 +25,11 @@ const char *opinion_read_rating(api_input_t *in, opinion_rating_t *rating);
 void opinion_rate(http_req_t *r, const store_opinion_t *o, opinion_rating_t rating, const char *comment,
                   bool by_constituent);
 
+/* ?from=YYYY-MM-DD&to=YYYY-MM-DD (Beijing days, both included; either may be left out) as UTC
+ * seconds [*from, *to]; both 0 when neither is given. Answers 400 naming the parameter and
+ * returns false on a bad date. */
+bool opinion_read_period(http_req_t *r, int64_t *from, int64_t *to);
+
 /* The list entry of an opinion: enough to triage from a phone without opening it. */
 json_t *opinion_summary_json(const store_opinion_t *o);
 /* Answers with what a unit sees of its referral: the referral and the opinion it is about,

@@ -93,6 +93,18 @@ static bool read_filters(http_req_t *r, store_opinion_filter_t *f, int64_t *stat
         http_reply_error(r, 400, "bad_query", "category names no such category", "category");
         return false;
     }
+    static const char *const switches[] = {"answered", "rated", "satisfied"};
+    bool *on[] = {&f->answered, &f->rated, &f->satisfied};
+    for (int i = 0; i < 3; i++) {
+        const char *v = http_query(r, switches[i]);
+        if (v && strcmp(v, "1") != 0 && strcmp(v, "true") != 0) {
+            http_reply_error(r, 400, "bad_query", "give 1 or leave it out", switches[i]);
+            return false;
+        }
+        *on[i] = v != NULL;
+    }
+    if (!opinion_read_period(r, &f->created_from, &f->created_to))
+        return false;
     const char *owner = http_query(r, "owner");
     if (owner && strcmp(owner, "me") != 0) {
         http_reply_error(r, 400, "bad_query", "owner may only be me", "owner");

@@ -81,5 +81,7 @@ const http_route_t api_routes[] = {
     {"POST", "/api/v1/referrals/:id/return", api_referrals_return, "referral.act"},
     {"POST", "/api/v1/referrals/:id/extension/grant", api_referrals_grant_extension, "referral.decide"},
     {"POST", "/api/v1/referrals/:id/extension/refuse", api_referrals_refuse_extension, "referral.decide"},
+    {"GET", "/api/v1/stats", api_stats, "stats.read"},
+    {"GET", "/api/v1/stations/:id/books/:book", api_station_book, "book.read"},
     {NULL, NULL, NULL, NULL},
 };

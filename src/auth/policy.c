@@ -87,6 +87,11 @@ static const policy_row_t rows[] = {
     {"referral.act", ROLE_UNIT, RULE_UNIT},
     {"referral.decide", ROLE_ADMIN, RULE_REGION},
     {"referral.decide", ROLE_STAFF, RULE_REGION},
+    /* figures and the record books of stations: the office and station staff of the region */
+    {"stats.read", ROLE_ADMIN, RULE_REGION},
+    {"stats.read", ROLE_STAFF, RULE_REGION},
+    {"book.read", ROLE_ADMIN, RULE_REGION},
+    {"book.read", ROLE_STAFF, RULE_REGION},
     {NULL, ROLE_PUBLIC, RULE_ANYONE},
 };
 

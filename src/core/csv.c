@@ -102,3 +102,24 @@ int csv_next(csv_reader_t *r, const char ***fields)
     *fields = r->fields;
     return n;
 }
+
+int csv_looks_like_formula(const char *text)
+{
+    return *text && strchr("=+-@\t\r", *text) != NULL;
+}
+
+void csv_write_cell(buf_t *out, const char *text)
+{
+    int quote = strpbrk(text, ",\"\r\n") != NULL;
+    if (quote)
+        buf_addc(out, '"');
+    if (csv_looks_like_formula(text))
+        buf_addc(out, '\'');
+    for (; *text; text++) {
+        if (*text == '"')
+            buf_addc(out, '"');
+        buf_addc(out, *text);
+    }
+    if (quote)
+        buf_addc(out, '"');
+}

@@ -38,4 +38,13 @@ void csv_free(csv_reader_t *r);
  */
 int csv_next(csv_reader_t *r, const char ***fields);
 
+/* The byte-order mark that makes Excel read a CSV file as UTF-8. */
+#define CSV_BOM "\xEF\xBB\xBF"
+/* Whether a spreadsheet would run text as a formula (it starts with = + - @ or a tab/CR). */
+int csv_looks_like_formula(const char *text);
+/* Appends text as one cell: quoted when it holds a comma, quote or line break, and with a ' in
+ * front when it looks like a formula, so a sheet opened in Excel never runs what a person typed
+ * (CSV injection). */
+void csv_write_cell(buf_t *out, const char *text);
+
 #endif

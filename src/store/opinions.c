@@ -235,6 +235,8 @@ int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
             " AND ($12 IS NULL OR o.created_at BETWEEN $12 AND $13)"
             " AND ($16 = 0 OR o.state IN ('registered', 'triaged', 'in_progress'))"
             " AND ($17 IS NULL OR o.master_id = $17)"
+            " AND ($18 = 0 OR o.answer IS NOT NULL) AND ($19 = 0 OR o.rating IS NOT NULL)"
+            " AND ($20 = 0 OR o.rating IN ('satisfied', 'basic'))"
             " AND o.id < $14 ORDER BY o.id DESC LIMIT $15");
     if (st == NULL)
         return STORE_ERR;
@@ -265,6 +267,9 @@ int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
     store_bind_int(st, 15, f->limit > 0 ? f->limit : -1);
     store_bind_int(st, 16, f->open_only);
     bind_opt_id(st, 17, f->master_id);
+    store_bind_int(st, 18, f->answered);
+    store_bind_int(st, 19, f->rated);
+    store_bind_int(st, 20, f->satisfied);
     int rc, stop = 0;
     while (!stop && (rc = store_step(st)) == STORE_ROW) {
         store_opinion_t o;
@@ -274,6 +279,37 @@ int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
     }
     store_done(st);
     return stop < 0 ? STORE_ERR : stop ? STORE_OK : rc == STORE_DONE ? STORE_OK : rc;
+}
+
+int store_opinion_figures(store_t *db, const store_opinion_filter_t *f, int64_t now,
+                          int (*fn)(const store_opinion_figures_t *row, void *arg), void *arg)
+{
+    store_stmt_t *st = store_prepare(
+        db, "SELECT o.category_id, o.channel, count(*), sum(o.answer IS NOT NULL), sum(o.rating IS NOT NULL),"
+            " sum(o.rating IN ('satisfied', 'basic')),"
+            " sum(o.state IN ('registered', 'triaged', 'in_progress') AND (" CURRENT_DUE ") < $6)"
+            " FROM opinions o WHERE o.region_code >= $1 AND o.region_code < $2"
+            " AND ($3 IS NULL OR o.station_id = $3) AND o.created_at BETWEEN $4 AND $5"
+            " GROUP BY o.category_id, o.channel ORDER BY o.category_id, o.channel");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_text(st, 1, f->region_lo);
+    store_bind_text(st, 2, f->region_hi);
+    bind_opt_id(st, 3, f->station_id);
+    store_bind_int(st, 4, f->created_from);
+    store_bind_int(st, 5, f->created_to ? f->created_to : INT64_MAX);
+    store_bind_int(st, 6, now);
+    int rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        store_opinion_figures_t row = {
+            store_col_int(st, 0), store_col_text(st, 1), store_col_int(st, 2), store_col_int(st, 3),
+            store_col_int(st, 4), store_col_int(st, 5), store_col_int(st, 6),
+        };
+        if (fn(&row, arg))
+            break;
+    }
+    store_done(st);
+    return rc < 0 ? rc : STORE_OK;
 }
 
 /* ---- events ----------------------------------------------------------------------------------- */

@@ -66,6 +66,7 @@ typedef struct {
     int64_t due_from, due_to;           /* the current deadline within [from, to] (flags) */
     int64_t created_from, created_to;
     bool open_only;                     /* registered, triaged or in progress */
+    bool answered, rated, satisfied;    /* with an answer; rated; rated satisfied or basic */
     int64_t master_id;                  /* the items merged into this one */
     int64_t before_id;                  /* keyset paging: ids below this, newest first */
     int limit;
@@ -76,6 +77,19 @@ int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
                         int (*fn)(const store_opinion_t *o, void *arg), void *arg);
 /* The deadline an opinion in this state is working towards (0: none). */
 int64_t store_opinion_current_due(const store_opinion_t *o);
+
+/* Figures of one (category, channel) pair over the opinions a filter selects (its region,
+ * station and creation period; other fields are ignored). */
+typedef struct {
+    int64_t category_id;
+    const char *channel;
+    int64_t collected, answered, rated, satisfied, overdue;
+} store_opinion_figures_t;
+
+/* One row per (category, channel) present; overdue counts open items whose deadline passed
+ * before now. */
+int store_opinion_figures(store_t *db, const store_opinion_filter_t *f, int64_t now,
+                          int (*fn)(const store_opinion_figures_t *row, void *arg), void *arg);
 
 typedef struct {
     int64_t id, opinion_id, at, actor_id;

@@ -1,0 +1,460 @@
+/*
+ * opinion_reports: the figures of a region or station (collected, answered, feedback rate,
+ * satisfaction, overdue; by category and by channel) and a station's three record books as JSON
+ * for the printable page, CSV or a real .xlsx.
+ *
+ * Every figure comes with the list query that drills into it, and counts exactly what that list
+ * shows: both read the same rows with the same conditions (store/opinions.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/opinion_common.h"
+#include "auth/vault.h"
+#include "core/calendar.h"
+#include "core/csv.h"
+#include "core/utf8.h"
+#include "core/xlsx.h"
+#include "domain/books.h"
+#include "domain/region.h"
+#include "store/registry.h"
+
+enum { MAX_CATEGORIES = 128 };
+
+typedef struct {
+    int64_t id;
+    char code[32], name[64], name_en[64];
+} category_t;
+
+typedef struct {
+    category_t list[MAX_CATEGORIES];
+    int n;
+} categories_t;
+
+static int keep_category(const store_category_t *c, void *arg)
+{
+    categories_t *all = arg;
+    if (all->n == MAX_CATEGORIES)
+        return 1;
+    category_t *k = &all->list[all->n++];
+    k->id = c->id;
+    snprintf(k->code, sizeof(k->code), "%s", c->code);
+    snprintf(k->name, sizeof(k->name), "%s", c->name);
+    snprintf(k->name_en, sizeof(k->name_en), "%s", c->name_en);
+    return 0;
+}
+
+static const category_t *category_of(const categories_t *all, int64_t id)
+{
+    for (int i = 0; i < all->n; i++)
+        if (all->list[i].id == id)
+            return &all->list[i];
+    return NULL;
+}
+
+/* The scope a report covers: ?region= inside the actor's own (default: theirs) and optionally
+ * ?station= inside it. Answers and returns false when either is out of bounds. */
+static bool report_scope(http_req_t *r, char region[13], int64_t *station)
+{
+    const char *code = http_query(r, "region");
+    const actor_t *a = http_actor(r);
+    if (code && (!region_code_valid(code) || !region_in_scope(a->region, code))) {
+        http_reply_error(r, 403, "out_of_scope", "region lies outside your region", "region");
+        return false;
+    }
+    snprintf(region, 13, "%s", code ? code : a->region);
+    long id = api_query_long(r, "station", 0, 0, INT32_MAX);
+    if (id < 0)
+        return false;
+    char station_region[13];
+    if (id && (store_registry_region(http_reader(r), registry_entity("station"), id, station_region) != STORE_OK ||
+               !region_in_scope(region, station_region))) {
+        http_reply_error(r, 404, "not_found", "no such station in that region", "station");
+        return false;
+    }
+    *station = id;
+    return true;
+}
+
+/* ---- figures ----------------------------------------------------------------------------------- */
+
+static json_t *figures_json(int64_t collected, int64_t answered, int64_t rated, int64_t satisfied, int64_t overdue)
+{
+    json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I}", "collected", (json_int_t)collected, "answered",
+                          (json_int_t)answered, "rated", (json_int_t)rated, "satisfied", (json_int_t)satisfied,
+                          "overdue", (json_int_t)overdue);
+    /* 反馈率 and 满意率 (满意 + 基本满意 over those rated); none when nothing to divide by */
+    json_object_set_new(j, "feedback_rate", collected ? json_real((double)answered / (double)collected) : json_null());
+    json_object_set_new(j, "satisfaction_rate", rated ? json_real((double)satisfied / (double)rated) : json_null());
+    return j;
+}
+
+static void add_figures(json_t *j, const store_opinion_figures_t *f)
+{
+    const char *keys[] = {"collected", "answered", "rated", "satisfied", "overdue"};
+    const int64_t values[] = {f->collected, f->answered, f->rated, f->satisfied, f->overdue};
+    for (int i = 0; i < 5; i++)
+        json_object_set_new(j, keys[i], json_integer(json_integer_value(json_object_get(j, keys[i])) + values[i]));
+}
+
+typedef struct {
+    store_opinion_figures_t total;
+    json_t *by_category, *by_channel; /* objects keyed by category id / channel while summing */
+} figures_walk_t;
+
+static json_t *bucket(json_t *map, const char *key)
+{
+    json_t *b = json_object_get(map, key);
+    if (b == NULL) {
+        b = json_object();
+        json_object_set_new(map, key, b);
+    }
+    return b;
+}
+
+static int sum_figures(const store_opinion_figures_t *f, void *arg)
+{
+    figures_walk_t *w = arg;
+    w->total.collected += f->collected;
+    w->total.answered += f->answered;
+    w->total.rated += f->rated;
+    w->total.satisfied += f->satisfied;
+    w->total.overdue += f->overdue;
+    char id[24];
+    snprintf(id, sizeof(id), "%lld", (long long)f->category_id);
+    add_figures(bucket(w->by_category, id), f);
+    add_figures(bucket(w->by_channel, f->channel), f);
+    return 0;
+}
+
+/* The summed buckets of map as a list, each with its rates and what names it. */
+static json_t *bucket_list(json_t *map, const categories_t *categories)
+{
+    json_t *list = json_array();
+    const char *key;
+    json_t *b;
+    json_object_foreach(map, key, b)
+    {
+        json_t *item = figures_json(json_integer_value(json_object_get(b, "collected")),
+                                    json_integer_value(json_object_get(b, "answered")),
+                                    json_integer_value(json_object_get(b, "rated")),
+                                    json_integer_value(json_object_get(b, "satisfied")),
+                                    json_integer_value(json_object_get(b, "overdue")));
+        if (categories) {
+            const category_t *c = category_of(categories, strtoll(key, NULL, 10));
+            json_object_set_new(item, "category_id", json_integer(strtoll(key, NULL, 10)));
+            json_object_set_new(item, "code", json_string(c ? c->code : ""));
+            json_object_set_new(item, "name", json_string(c ? c->name : ""));
+            json_object_set_new(item, "name_en", json_string(c ? c->name_en : ""));
+        } else {
+            json_object_set_new(item, "channel", json_string(key));
+        }
+        json_array_append_new(list, item);
+    }
+    return list;
+}
+
+/* The list queries each figure drills into. */
+static json_t *drill_links(http_req_t *r, const char *region, int64_t station)
+{
+    char base[256];
+    int n = snprintf(base, sizeof(base), "/api/v1/opinions?region=%s", region);
+    if (station)
+        n += snprintf(base + n, sizeof(base) - (size_t)n, "&station=%lld", (long long)station);
+    const char *names[] = {"from", "to"};
+    for (int i = 0; i < 2; i++) {
+        const char *v = http_query(r, names[i]);
+        if (v)
+            n += snprintf(base + n, sizeof(base) - (size_t)n, "&%s=%.10s", names[i], v);
+    }
+    const char *keys[] = {"collected", "answered", "rated", "satisfied", "overdue"};
+    const char *extra[] = {"", "&answered=1", "&rated=1", "&satisfied=1", "&flag=overdue"};
+    json_t *links = json_object();
+    for (int i = 0; i < 5; i++) {
+        char link[320];
+        snprintf(link, sizeof(link), "%s%s", base, extra[i]);
+        json_object_set_new(links, keys[i], json_string(link));
+    }
+    return links;
+}
+
+int api_stats(http_req_t *r)
+{
+    char region[13], hi[14];
+    int64_t station = 0;
+    store_opinion_filter_t f = {0};
+    if (!report_scope(r, region, &station) || !opinion_read_period(r, &f.created_from, &f.created_to))
+        return 0;
+    region_subtree_upper(region, hi);
+    f.region_lo = region;
+    f.region_hi = hi;
+    f.station_id = station;
+    categories_t categories = {.n = 0};
+    figures_walk_t w = {.by_category = json_object(), .by_channel = json_object()};
+    int rc = store_categories_each(http_reader(r), keep_category, &categories);
+    if (rc == STORE_OK)
+        rc = store_opinion_figures(http_reader(r), &f, time(NULL), sum_figures, &w);
+    if (rc != STORE_OK) {
+        json_decref(w.by_category);
+        json_decref(w.by_channel);
+        http_reply_internal(r, "cannot count opinions");
+        return 0;
+    }
+    json_t *body = json_pack("{s:s, s:o, s:o, s:o, s:o}", "region", region, "totals",
+                             figures_json(w.total.collected, w.total.answered, w.total.rated, w.total.satisfied,
+                                          w.total.overdue),
+                             "by_category", bucket_list(w.by_category, &categories), "by_channel",
+                             bucket_list(w.by_channel, NULL), "lists", drill_links(r, region, station));
+    if (station)
+        json_object_set_new(body, "station_id", json_integer(station));
+    json_decref(w.by_category);
+    json_decref(w.by_channel);
+    http_reply_json(r, 200, body);
+    return 0;
+}
+
+/* ---- record books ----------------------------------------------------------------------------- */
+
+typedef enum { FORMAT_JSON, FORMAT_CSV, FORMAT_XLSX } book_format_t;
+
+typedef struct {
+    http_write_t super;
+    api_who_t who;
+    const book_t *book;
+    book_format_t format;
+    bool english;
+    int64_t station, from, to;
+    char region[13], station_name[256], period[32];
+} book_write_t;
+
+/* A book names people, so making one is a read of personal data: it goes in the audit log. */
+static int book_run(http_write_t *w, store_t *db)
+{
+    book_write_t *b = (book_write_t *)w;
+    char detail[96];
+    snprintf(detail, sizeof(detail), "%s %s", b->book->name, b->period);
+    return api_audit(db, &b->who, "personal.read", "station", b->station, b->region, detail);
+}
+
+typedef struct {
+    book_write_t *b;
+    http_req_t *r;
+    categories_t categories;
+    json_t *rows;
+    buf_t units;
+} book_walk_t;
+
+static int add_unit(const store_referral_t *ref, void *arg)
+{
+    buf_t *units = arg;
+    buf_addf(units, "%s%s", units->len ? "、" : "", ref->unit_name);
+    return 0;
+}
+
+static json_t *date_cell(int64_t t)
+{
+    char date[11] = "";
+    if (t)
+        calendar_format_date(calendar_day_of(t), date);
+    return json_string(date);
+}
+
+/* The first character of the name, the rest hidden: enough to tell entries apart on paper. */
+static json_t *masked_person(http_req_t *r, const char *sealed)
+{
+    char *name = sealed ? vault_open(http_vault(r), sealed, NULL) : NULL;
+    if (name == NULL)
+        return json_string("");
+    const char *p = name;
+    utf8_next(&p);
+    buf_t out;
+    buf_init(&out);
+    buf_add(&out, name, (size_t)(p - name));
+    for (int i = 0; *p && i < 2; i++)
+        utf8_next(&p), buf_adds(&out, "*");
+    free(name);
+    json_t *j = json_string(out.data ? out.data : "");
+    buf_free(&out);
+    return j;
+}
+
+static json_t *cell(book_walk_t *w, const store_opinion_t *o, book_column_t col)
+{
+    bool en = w->b->english;
+    const category_t *c;
+    switch (col) {
+    case COL_CODE: return json_string(o->tracking_code);
+    case COL_DATE: return date_cell(o->created_at);
+    case COL_CHANNEL: return json_string(book_channel_word(o->channel, en));
+    case COL_PERSON: return masked_person(w->r, o->name_sealed);
+    case COL_PHONE: return json_string(o->phone4);
+    case COL_CATEGORY:
+        c = category_of(&w->categories, o->category_id);
+        return json_string(c ? (en ? c->name_en : c->name) : "");
+    case COL_CONTENT: return json_string(o->content);
+    case COL_HANDLING: return json_string(book_handling_word(o->disposition, en));
+    case COL_UNITS:
+        buf_reset(&w->units);
+        if (store_referrals_of(http_reader(w->r), o->id, add_unit, &w->units) != STORE_OK)
+            return NULL;
+        return json_string(w->units.data ? w->units.data : "");
+    case COL_STATE: return json_string(book_state_word(o->state, en));
+    case COL_ANSWERED: return date_cell(o->answered_at);
+    case COL_ANSWER: return json_string(o->answer ? o->answer : "");
+    case COL_RATING: return json_string(book_rating_word(o->rating, en));
+    case COL_COMMENT: return json_string(o->rating_comment ? o->rating_comment : "");
+    case COL_COUNT: break;
+    }
+    return json_string("");
+}
+
+static int book_row(const store_opinion_t *o, void *arg)
+{
+    book_walk_t *w = arg;
+    if (!book_holds(w->b->book, o->channel, o->answer != NULL))
+        return 0;
+    json_t *row = json_array();
+    for (int i = 0; i < w->b->book->ncols; i++) {
+        json_t *v = cell(w, o, w->b->book->columns[i]);
+        if (v == NULL) {
+            json_decref(row);
+            return -1;
+        }
+        json_array_append_new(row, v);
+    }
+    json_array_insert_new(w->rows, 0, row); /* the list is newest first; a book reads oldest first */
+    return 0;
+}
+
+static void reply_book(http_req_t *r, book_write_t *b, json_t *rows)
+{
+    const book_t *book = b->book;
+    const char *headers[COL_COUNT];
+    for (int i = 0; i < book->ncols; i++)
+        headers[i] = book_column_header(book->columns[i], b->english);
+    char filename[160], disposition[400];
+    snprintf(filename, sizeof(filename), "%s-%lld-%s.%s", book->name, (long long)b->station, b->period,
+             b->format == FORMAT_CSV ? "csv" : "xlsx");
+    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", filename);
+    buf_t out;
+    buf_init(&out);
+    if (b->format == FORMAT_CSV) {
+        buf_adds(&out, CSV_BOM);
+        for (int i = 0; i < book->ncols; i++) {
+            if (i)
+                buf_addc(&out, ',');
+            csv_write_cell(&out, headers[i]);
+        }
+        size_t n;
+        json_t *row;
+        json_array_foreach(rows, n, row)
+        {
+            buf_adds(&out, "\r\n");
+            for (int i = 0; i < book->ncols; i++) {
+                if (i)
+                    buf_addc(&out, ',');
+                csv_write_cell(&out, json_string_value(json_array_get(row, (size_t)i)));
+            }
+        }
+        buf_adds(&out, "\r\n");
+        http_add_header(r, "content-disposition", disposition);
+        http_reply_text(r, 200, "text/csv; charset=utf-8", out.data, out.len);
+    } else {
+        char err[128];
+        if (xlsx_table(b->english ? book->title_en : book->title, headers, book->ncols, rows, &out, err,
+                       sizeof(err)) != 0) {
+            buf_free(&out);
+            http_reply_internal(r, err);
+            return;
+        }
+        http_add_header(r, "content-disposition", disposition);
+        http_reply_text(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", out.data,
+                        out.len);
+    }
+    buf_free(&out);
+}
+
+static void book_respond(http_write_t *w, http_req_t *r, int status)
+{
+    book_write_t *b = (book_write_t *)w;
+    if (r == NULL)
+        return;
+    if (status != STORE_OK) {
+        http_reply_internal(r, "cannot log a record book");
+        return;
+    }
+    book_walk_t walk = {.b = b, .r = r, .rows = json_array()};
+    buf_init(&walk.units);
+    store_opinion_filter_t f = {.region_lo = "0", .region_hi = "A", .station_id = b->station,
+                                .created_from = b->from, .created_to = b->to};
+    int rc = store_categories_each(http_reader(r), keep_category, &walk.categories);
+    if (rc == STORE_OK)
+        rc = store_opinions_each(http_reader(r), &f, book_row, &walk);
+    buf_free(&walk.units);
+    if (rc != STORE_OK) {
+        json_decref(walk.rows);
+        http_reply_internal(r, "cannot read a record book");
+        return;
+    }
+    if (b->format != FORMAT_JSON) {
+        reply_book(r, b, walk.rows);
+        json_decref(walk.rows);
+        return;
+    }
+    json_t *columns = json_array();
+    for (int i = 0; i < b->book->ncols; i++)
+        json_array_append_new(columns, json_pack("{s:s, s:s}", "key", book_column_key(b->book->columns[i]), "label",
+                                                 book_column_header(b->book->columns[i], b->english)));
+    http_reply_json(r, 200,
+                    json_pack("{s:s, s:s, s:s, s:{s:I, s:s}, s:s, s:o, s:o}", "book", b->book->name, "title",
+                              b->book->title, "title_en", b->book->title_en, "station", "id", (json_int_t)b->station,
+                              "name", b->station_name, "period", b->period, "columns", columns, "rows", walk.rows));
+}
+
+int api_station_book(http_req_t *r)
+{
+    int64_t station = api_param_id(r, 0);
+    if (station == 0)
+        return 0;
+    const book_t *book = book_by_name(http_param(r, 1));
+    char region[13], name[256];
+    if (book == NULL || store_registry_region(http_reader(r), registry_entity("station"), station, region) != STORE_OK ||
+        store_registry_name(http_reader(r), registry_entity("station"), station, name, sizeof(name)) != STORE_OK) {
+        http_reply_error(r, 404, "not_found", book ? "no such station" : "no such record book", NULL);
+        return 0;
+    }
+    policy_target_t t = {.region = region};
+    if (!http_authorize(r, &t, true))
+        return 0;
+    const char *format = http_query(r, "format");
+    book_format_t fmt = format == NULL || strcmp(format, "json") == 0 ? FORMAT_JSON
+                        : strcmp(format, "csv") == 0                  ? FORMAT_CSV
+                        : strcmp(format, "xlsx") == 0                 ? FORMAT_XLSX
+                                                                      : -1;
+    if ((int)fmt < 0) {
+        http_reply_error(r, 400, "bad_query", "format must be json, csv or xlsx", "format");
+        return 0;
+    }
+    const char *lang = http_query(r, "lang");
+    int64_t from, to;
+    if (!opinion_read_period(r, &from, &to))
+        return 0;
+    book_write_t *b = http_write_new(r, sizeof(*b));
+    api_who(r, &b->who);
+    b->book = book;
+    b->format = fmt;
+    b->english = lang && strcmp(lang, "en") == 0;
+    b->station = station;
+    b->from = from;
+    b->to = to;
+    snprintf(b->region, sizeof(b->region), "%s", region);
+    snprintf(b->station_name, sizeof(b->station_name), "%s", name);
+    snprintf(b->period, sizeof(b->period), "%.10s~%.10s", http_query(r, "from") ? http_query(r, "from") : "",
+             http_query(r, "to") ? http_query(r, "to") : "");
+    b->super.run = book_run;
+    b->super.respond = book_respond;
+    http_write(r, &b->super);
+    return 0;
+}
