@@ -33,6 +33,12 @@ int opinion_deadlines(store_t *db, int64_t at, int triage_days, int answer_days,
     return rc;
 }
 
+int64_t opinion_warn_until(const calendar_t *cal, int64_t now)
+{
+    bool working_today = calendar_is_working_day(cal, calendar_day_of(now));
+    return calendar_add_working_days(cal, now, working_today ? OPINION_WARN_DAYS - 1 : OPINION_WARN_DAYS);
+}
+
 bool opinion_read_period(http_req_t *r, int64_t *from, int64_t *to)
 {
     const char *names[2] = {"from", "to"};

@@ -6,6 +6,7 @@
 #define LIAISON_API_OPINION_COMMON_H
 
 #include "api/api.h"
+#include "core/calendar.h"
 #include "store/opinions.h"
 
 /* The triage and answer deadlines of something received at `at`, in working days of the
@@ -14,6 +15,17 @@ int opinion_deadlines(store_t *db, int64_t at, int triage_days, int answer_days,
                       int64_t *answer_due);
 /* The end of the n-th working day after `at`. */
 int opinion_working_deadline(store_t *db, int64_t at, int n, int64_t *due);
+
+/* SPEC §3: 预警 when a deadline is two working days away or nearer. */
+enum { OPINION_WARN_DAYS = 2 };
+/* The latest deadline that counts as near at now (the rule of calendar_deadline_flag). */
+int64_t opinion_warn_until(const calendar_t *cal, int64_t now);
+
+/* Steps taken by the server itself (actor "system"), inside the caller's write transaction:
+ * STORE_EINVALID when the opinion's state no longer allows the step. */
+int opinion_system_step(store_t *db, int64_t id, opinion_action_t action, int64_t now);
+/* Writes an outbox row telling recipient about event on o. */
+int opinion_notify(store_t *db, const char *event, const char *recipient, const store_opinion_t *o, int64_t now);
 
 /* What the constituent sees: the state, their own text, the answer (the master's, for a merged
  * item) and the public timeline; no personal data and no internal notes. NULL on a read error. */

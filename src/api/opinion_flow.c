@@ -56,7 +56,7 @@ static bool same_county(const char *a, const char *b)
     return strncmp(a, b, 6) == 0;
 }
 
-static int notify(store_t *db, const char *event, const char *recipient, const store_opinion_t *o, int64_t now)
+int opinion_notify(store_t *db, const char *event, const char *recipient, const store_opinion_t *o, int64_t now)
 {
     json_t *payload = json_pack("{s:I, s:s, s:s}", "opinion_id", (json_int_t)o->id, "tracking_code", o->tracking_code,
                                 "state", opinion_state_name(o->state));
@@ -71,7 +71,7 @@ static int notify_constituent(store_t *db, const store_opinion_t *o, int64_t now
 {
     char to[40];
     snprintf(to, sizeof(to), "constituent:%lld", (long long)o->id);
-    return notify(db, "opinion.answered", to, o, now);
+    return opinion_notify(db, "opinion.answered", to, o, now);
 }
 
 /* The constituents of items merged into o hear its answer too (SPEC §3). */
@@ -133,7 +133,7 @@ static int refer(flow_write_t *f, store_t *db, store_opinion_t *o, int64_t now)
         rc = store_referral_insert(db, &r, &f->made_id);
     char to[40];
     snprintf(to, sizeof(to), "unit:%lld", (long long)f->unit_id);
-    return rc ? rc : notify(db, "referral.sent", to, o, now);
+    return rc ? rc : opinion_notify(db, "referral.sent", to, o, now);
 }
 
 static int to_suggestion(flow_write_t *f, store_t *db, store_opinion_t *o, int64_t now)
@@ -286,7 +286,7 @@ static int referral_step(flow_write_t *f, store_t *db, store_opinion_t *o, int64
     if (rc == STORE_OK && f->referral_action == REFERRAL_REPLY && o->owner_user_id) {
         char to[40];
         snprintf(to, sizeof(to), "user:%lld", (long long)o->owner_user_id);
-        rc = notify(db, "referral.replied", to, o, now);
+        rc = opinion_notify(db, "referral.replied", to, o, now);
     }
     if (rc == STORE_OK)
         rc = api_audit(db, &f->who, action, "referral", r.id, o->region, referral_state_name(r.state));
@@ -308,6 +308,19 @@ static int flow_run(http_write_t *w, store_t *db)
         rc = step(f, db, &o, OPINION_ANSWER, now);
     if (rc != STORE_ENOTFOUND)
         store_opinion_free(&o);
+    return rc;
+}
+
+int opinion_system_step(store_t *db, int64_t id, opinion_action_t action, int64_t now)
+{
+    flow_write_t f = {.opinion_id = id, .action = action, .referral_action = -1};
+    snprintf(f.who.actor, sizeof(f.who.actor), "system");
+    store_opinion_t o;
+    int rc = store_opinion_get(db, id, &o);
+    if (rc != STORE_OK)
+        return rc;
+    rc = step(&f, db, &o, action, now);
+    store_opinion_free(&o);
     return rc;
 }
 

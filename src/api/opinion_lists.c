@@ -16,7 +16,7 @@
 #include "domain/region.h"
 #include "store/calendar.h"
 
-enum { WARN_DAYS = 2, PAGE_MAX = 100, SIMILAR_POOL = 500, SIMILAR_SHOWN = 5 };
+enum { PAGE_MAX = 100, SIMILAR_POOL = 500, SIMILAR_SHOWN = 5 };
 static const double SIMILAR_MIN = 0.2;
 
 static const char *flag_name(calendar_flag_t flag)
@@ -33,9 +33,8 @@ static void flag_bounds(const calendar_t *cal, const char *flag, int64_t now, st
         f->due_to = now - 1;
         return;
     }
-    bool working_today = calendar_is_working_day(cal, calendar_day_of(now));
     f->due_from = now;
-    f->due_to = calendar_add_working_days(cal, now, working_today ? WARN_DAYS - 1 : WARN_DAYS);
+    f->due_to = opinion_warn_until(cal, now);
 }
 
 typedef struct {
@@ -50,7 +49,7 @@ static int list_item(const store_opinion_t *o, void *arg)
     list_walk_t *w = arg;
     json_t *j = opinion_summary_json(o);
     int64_t due = store_opinion_current_due(o);
-    json_object_set_new(j, "flag", json_string(due ? flag_name(calendar_deadline_flag(w->cal, w->now, due, WARN_DAYS))
+    json_object_set_new(j, "flag", json_string(due ? flag_name(calendar_deadline_flag(w->cal, w->now, due, OPINION_WARN_DAYS))
                                                    : "none"));
     json_array_append_new(w->items, j);
     w->last_id = o->id;

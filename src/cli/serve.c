@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "api/api.h"
+#include "api/background.h"
 #include "auth/vault.h"
 #include "cli/cli.h"
 #include "core/log.h"
@@ -54,5 +55,5 @@ int cli_serve(int argc, char **argv)
         return CLI_OK;
     }
     store_registry_init();
-    return http_server_run(&args.cfg, api_routes);
+    return http_server_run(&args.cfg, api_routes, api_background_tick);
 }

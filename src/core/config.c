@@ -56,6 +56,12 @@ static const row_t rows[] = {
     I("auto-close-days", "LIAISON_AUTO_CLOSE_DAYS", auto_close_days, 1, 365,
       "working days after which an unrated answer closes"),
     I("commit-batch", "LIAISON_COMMIT_BATCH", commit_batch, 1, 100000, "most writes in one group commit"),
+    T("notify-webhook", "LIAISON_NOTIFY_WEBHOOK", notify_webhook, "URL that receives notifications as JSON POSTs"),
+    T("notify-secret", "LIAISON_NOTIFY_SECRET", notify_secret, "HMAC-SHA256 key signing webhook posts"),
+    T("notify-command", "LIAISON_NOTIFY_COMMAND", notify_command,
+      "command that receives each notification as JSON on stdin"),
+    I("jobs-interval-s", "LIAISON_JOBS_INTERVAL_S", jobs_interval_s, 1, 3600,
+      "seconds between runs of notifications, reminders and auto-closing"),
     B("access-log", "LIAISON_ACCESS_LOG", access_log, "one JSON line per request on stdout"),
     B("trust-proxy", "LIAISON_TRUST_PROXY", trust_proxy,
       "take the client address and scheme from X-Forwarded-For/-Proto (only behind your own proxy)"),
@@ -88,6 +94,7 @@ void config_defaults(config_t *c)
     c->reopen_limit = 1;
     c->auto_close_days = 7;
     c->commit_batch = 1000;
+    c->jobs_interval_s = 30;
     c->access_log = true;
 }
 

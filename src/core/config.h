@@ -39,6 +39,10 @@ typedef struct {
     int reopen_limit;        /* times 不满意 reopens an opinion */
     int auto_close_days;     /* an unrated answer closes after this many working days */
     int commit_batch;        /* most writes in one group commit */
+    char notify_webhook[512];  /* notifications go to this URL... */
+    char notify_secret[128];   /* ...signed with this key, */
+    char notify_command[512];  /* or to this command; neither: to the log */
+    int jobs_interval_s;       /* how often notifications, reminders and auto-closing run */
     bool access_log;
     bool trust_proxy;        /* behind a reverse proxy: take client IP and scheme from X-Forwarded-* */
 } config_t;

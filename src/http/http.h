@@ -58,6 +58,7 @@ struct http_req {
     http_session_t *session; /* NULL for the public */
     char ip[48];             /* the client's address (the proxy's word for it with trust-proxy) */
     bool secure;             /* reached over HTTPS, here or at a trusted proxy */
+    bool answered;           /* an answer has begun: later answers, writes and tasks are dropped */
 };
 
 /* The server-wide parts a handler may use (read-only but for their own locks). */
@@ -75,7 +76,9 @@ static inline const actor_t *http_actor(http_req_t *r)
 
 /* A route parameter by its position in the pattern, as a NUL-terminated string. */
 const char *http_param(http_req_t *r, int i);
-/* A query-string value, decoded; NULL when absent. */
+/* A query-string value, decoded; NULL when absent. A value that is no text (a broken %-escape,
+ * invalid UTF-8, a NUL) is answered 400 invalid_query naming the parameter, and NULL returned with
+ * r->answered set: the handler then just returns (whatever else it answers or writes is dropped). */
 const char *http_query(http_req_t *r, const char *name);
 /* A request header's value as a NUL-terminated string, or NULL. */
 const char *http_header(http_req_t *r, const char *lowercase_name);
@@ -150,8 +153,13 @@ void http_task(http_req_t *r, http_task_t *t);
 /* Appends the Prometheus text of the server's metrics. */
 void http_render_metrics(http_req_t *r, buf_t *out);
 
-/* The server. routes is a table ending with a NULL method; it must outlive the server. */
-int http_server_run(const config_t *cfg, const http_route_t *routes);
+/* Periodic work the server runs every --jobs-interval-s seconds on a thread of its own, with a
+ * read-only connection of that thread; writes go through writer. */
+typedef void (*http_tick_t)(const config_t *cfg, writer_t *writer, store_t *db, int64_t now);
+
+/* The server. routes is a table ending with a NULL method; it must outlive the server. tick may
+ * be NULL. */
+int http_server_run(const config_t *cfg, const http_route_t *routes, http_tick_t tick);
 /* Requests a graceful stop, as SIGTERM does (for tests). */
 void http_server_request_stop(void);
 

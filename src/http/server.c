@@ -309,7 +309,34 @@ static int start(http_server_t *s, char *err, size_t errlen)
 
 static http_server_t *the_server; /* kept reachable until exit: loops own live connections */
 
-int http_server_run(const config_t *cfg, const http_route_t *routes)
+/* Runs the tick every jobs_interval_s until the server stops; the pause ends early on stop. */
+static void *ticker_main(void *arg)
+{
+    http_server_t *s = arg;
+    char err[256];
+    store_t *db;
+    if (store_open(&db, s->cfg->db, STORE_READ_ONLY, err, sizeof(err)) != STORE_OK) {
+        log_error("background jobs: %s", err);
+        return NULL;
+    }
+    pthread_mutex_lock(&s->tick_lock);
+    while (!atomic_load(&s->stopping)) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += s->cfg->jobs_interval_s;
+        pthread_cond_timedwait(&s->tick_wake, &s->tick_lock, &until);
+        if (atomic_load(&s->stopping))
+            break;
+        pthread_mutex_unlock(&s->tick_lock);
+        s->tick(s->cfg, s->writer, db, time(NULL));
+        pthread_mutex_lock(&s->tick_lock);
+    }
+    pthread_mutex_unlock(&s->tick_lock);
+    store_close(db);
+    return NULL;
+}
+
+int http_server_run(const config_t *cfg, const http_route_t *routes, http_tick_t tick)
 {
     char err[512] = "";
     http_server_t *s = calloc(1, sizeof(*s));
@@ -319,7 +346,10 @@ int http_server_run(const config_t *cfg, const http_route_t *routes)
     s->cfg = cfg;
     s->routes = routes;
     s->listen_fd = -1;
+    s->tick = tick;
     pthread_mutex_init(&s->ip_lock, NULL);
+    pthread_mutex_init(&s->tick_lock, NULL);
+    pthread_cond_init(&s->tick_wake, NULL);
 
     /* every thread inherits the mask; only the main thread takes the signals, with sigwait */
     sigset_t set;
@@ -337,9 +367,17 @@ int http_server_run(const config_t *cfg, const http_route_t *routes)
     log_info("listening on %s://%s with %d event loops", s->ssl_ctx ? "https" : "http", cfg->listen, s->nloops);
     for (int i = 0; i < s->nloops; i++)
         pthread_create(&s->loops[i].thread, NULL, loop_main, &s->loops[i]);
+    if (tick)
+        pthread_create(&s->ticker, NULL, ticker_main, s);
     wait_for_signal(s, &set);
     for (int i = 0; i < s->nloops; i++)
         pthread_join(s->loops[i].thread, NULL);
+    if (tick) { /* before the writer stops: a tick may be waiting on it */
+        pthread_mutex_lock(&s->tick_lock);
+        pthread_cond_signal(&s->tick_wake);
+        pthread_mutex_unlock(&s->tick_lock);
+        pthread_join(s->ticker, NULL);
+    }
     worker_stop(s->worker);
     writer_stop(s->writer);
     vault_free(s->vault);

@@ -36,6 +36,11 @@ struct http_server {
     http_loop_t *loops;
     /* the policy's role question answered once per route at start: [route][role] */
     policy_decision_t (*permits)[ROLE_COUNT];
+    /* the periodic work (http_tick_t), on a thread of its own */
+    http_tick_t tick;
+    pthread_t ticker;
+    pthread_mutex_t tick_lock;
+    pthread_cond_t tick_wake; /* signalled to stop */
 };
 
 struct http_loop {

@@ -14,7 +14,7 @@
     "coalesce(o.owner_deputy_id, 0), coalesce(o.master_id, 0), coalesce(o.suggestion_id, 0), "      \
     "coalesce(o.created_by, 0), o.answer, o.rating_comment, coalesce(o.rating, ''), o.reopens, "    \
     "coalesce(o.answered_at, 0), coalesce(o.rated_at, 0), o.triage_due, o.answer_due, "             \
-    "o.created_at, o.updated_at, coalesce(o.closed_at, 0)"
+    "o.created_at, o.updated_at, coalesce(o.closed_at, 0), o.reminded_due"
 
 /* The deadline an opinion works towards, as SQL over the row (see store_opinion_current_due). */
 #define CURRENT_DUE                                                                                \
@@ -101,6 +101,7 @@ static void read_opinion(store_stmt_t *st, store_opinion_t *o)
     o->created_at = store_col_int(st, 35);
     o->updated_at = store_col_int(st, 36);
     o->closed_at = store_col_int(st, 37);
+    o->reminded_due = store_col_int(st, 38);
 }
 
 static int one_opinion(store_stmt_t *st, store_opinion_t *out)
@@ -476,6 +477,40 @@ int store_referrals_of_unit(store_t *db, int64_t unit_id, bool open_only, int64_
     return each_referral(st, fn, arg);
 }
 
+static int set_reminded(store_t *db, const char *sql, int64_t id, int64_t due)
+{
+    store_stmt_t *st = store_prepare(db, sql);
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, id);
+    store_bind_int(st, 2, due);
+    return store_run(st);
+}
+
+int store_opinion_set_reminded(store_t *db, int64_t id, int64_t due)
+{
+    return set_reminded(db, "UPDATE opinions SET reminded_due = $2 WHERE id = $1", id, due);
+}
+
+int store_referral_set_reminded(store_t *db, int64_t id, int64_t due)
+{
+    return set_reminded(db, "UPDATE referrals SET reminded_due = $2 WHERE id = $1", id, due);
+}
+
+int store_referrals_due(store_t *db, int64_t from, int64_t to, int (*fn)(const store_referral_t *r, void *arg),
+                        void *arg)
+{
+    store_stmt_t *st = store_prepare(
+        db, "SELECT " REFERRAL_COLUMNS " FROM referrals r LEFT JOIN units u ON u.id = r.unit_id"
+            " WHERE r.state IN ('sent', 'accepted') AND r.due BETWEEN $1 AND $2 AND r.reminded_due <> r.due"
+            " ORDER BY r.due");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, from);
+    store_bind_int(st, 2, to);
+    return each_referral(st, fn, arg);
+}
+
 /* ---- suggestions and the outbox ---------------------------------------------------------------- */
 
 int store_suggestion_draft(store_t *db, int64_t deputy_id, const char *region, const char *title,
@@ -540,4 +575,39 @@ int store_category_id(store_t *db, const char *code, int64_t *id)
         *id = store_col_int(st, 0);
     store_done(st);
     return rc == STORE_ROW ? STORE_OK : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
+}
+
+int store_outbox_due(store_t *db, int64_t now, int max_attempts, int limit,
+                     int (*fn)(const store_outbox_t *m, void *arg), void *arg)
+{
+    store_stmt_t *st = store_prepare(
+        db, "SELECT id, created_at, event, recipient, payload, attempts FROM outbox"
+            " WHERE delivered_at IS NULL AND next_at <= $1 AND attempts < $2 ORDER BY next_at, id LIMIT $3");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, now);
+    store_bind_int(st, 2, max_attempts);
+    store_bind_int(st, 3, limit);
+    int rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        store_outbox_t m = {store_col_int(st, 0), store_col_int(st, 1), store_col_text(st, 2), store_col_text(st, 3),
+                            store_col_text(st, 4), (int)store_col_int(st, 5)};
+        if (fn(&m, arg))
+            break;
+    }
+    store_done(st);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+int store_outbox_tried(store_t *db, int64_t id, bool delivered, const char *error, int64_t next_at, int64_t now)
+{
+    store_stmt_t *st = store_prepare(
+        db, "UPDATE outbox SET attempts = attempts + 1, delivered_at = $2, last_error = $3, next_at = $4 WHERE id = $1");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, id);
+    bind_opt_id(st, 2, delivered ? now : 0);
+    bind_opt(st, 3, error);
+    store_bind_int(st, 4, next_at);
+    return store_run(st);
 }

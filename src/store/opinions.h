@@ -42,6 +42,7 @@ typedef struct {
     opinion_rating_t rating;
     int reopens;
     int64_t answered_at, rated_at, triage_due, answer_due, created_at, updated_at, closed_at;
+    int64_t reminded_due;                      /* the deadline last announced to its owner */
 } store_opinion_t;
 
 void store_opinion_free(store_opinion_t *o);
@@ -124,11 +125,30 @@ int store_referrals_of(store_t *db, int64_t opinion_id, int (*fn)(const store_re
 int store_referrals_of_unit(store_t *db, int64_t unit_id, bool open_only, int64_t before_id, int limit,
                             int (*fn)(const store_referral_t *r, void *arg), void *arg);
 
+/* Marks the deadline an owner or unit was reminded of. */
+int store_opinion_set_reminded(store_t *db, int64_t id, int64_t due);
+int store_referral_set_reminded(store_t *db, int64_t id, int64_t due);
+/* Open referrals due within [from, to] whose unit has not been reminded of that deadline. */
+int store_referrals_due(store_t *db, int64_t from, int64_t to, int (*fn)(const store_referral_t *r, void *arg),
+                        void *arg);
+
 /* A draft suggestion grown from an opinion. */
 int store_suggestion_draft(store_t *db, int64_t deputy_id, const char *region, const char *title,
                            const char *content, int64_t opinion_id, int64_t now, int64_t *id);
 
 /* A notification to deliver, in the caller's transaction. */
 int store_outbox_add(store_t *db, const char *event, const char *recipient, const char *payload, int64_t now);
+
+typedef struct {
+    int64_t id, created_at;
+    const char *event, *recipient, *payload;
+    int attempts;
+} store_outbox_t;
+
+/* Undelivered notifications whose time has come and whose tries are not used up, oldest first. */
+int store_outbox_due(store_t *db, int64_t now, int max_attempts, int limit,
+                     int (*fn)(const store_outbox_t *m, void *arg), void *arg);
+/* Records a try: delivered, or failed with error and the next try at next_at. */
+int store_outbox_tried(store_t *db, int64_t id, bool delivered, const char *error, int64_t next_at, int64_t now);
 
 #endif

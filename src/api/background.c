@@ -1,0 +1,246 @@
+/*
+ * background: what the server does by itself every few seconds (--jobs-interval-s) -
+ *   - delivers the outbox (webhook, command or log), retrying failures with growing pauses;
+ *   - reminds owners and units of deadlines two working days away (预警), once per deadline;
+ *   - closes answers left unrated for --auto-close-days working days (SPEC §3).
+ * Delivery happens outside any transaction (it waits on the network); everything that writes
+ * is a writer job, so it commits with the requests' writes and never beside them.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/background.h"
+#include "api/opinion_common.h"
+#include "core/calendar.h"
+#include "core/deliver.h"
+#include "core/log.h"
+#include "store/calendar.h"
+
+enum { BATCH = 100, MAX_ATTEMPTS = 10, BACKOFF_FIRST_S = 30, BACKOFF_MAX_S = 6 * 3600 };
+
+/* ---- writer jobs the background thread waits for ------------------------------------------ */
+
+typedef struct {
+    writer_job_t job;
+    int (*fn)(store_t *db, void *arg);
+    void *arg;
+    pthread_mutex_t lock;
+    pthread_cond_t done_cv;
+    bool done;
+} sync_job_t;
+
+static int sync_run(writer_job_t *job, store_t *db)
+{
+    sync_job_t *s = (sync_job_t *)job;
+    return s->fn(db, s->arg);
+}
+
+static void sync_complete(writer_job_t *job)
+{
+    sync_job_t *s = (sync_job_t *)job;
+    pthread_mutex_lock(&s->lock);
+    s->done = true;
+    pthread_cond_signal(&s->done_cv);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Runs fn inside the writer's transaction and waits for its commit; returns its status. */
+static int in_writer(writer_t *w, int (*fn)(store_t *db, void *arg), void *arg)
+{
+    sync_job_t s = {.job = {.run = sync_run, .complete = sync_complete}, .fn = fn, .arg = arg};
+    pthread_mutex_init(&s.lock, NULL);
+    pthread_cond_init(&s.done_cv, NULL);
+    writer_submit(w, &s.job);
+    pthread_mutex_lock(&s.lock);
+    while (!s.done)
+        pthread_cond_wait(&s.done_cv, &s.lock);
+    pthread_mutex_unlock(&s.lock);
+    pthread_cond_destroy(&s.done_cv);
+    pthread_mutex_destroy(&s.lock);
+    return s.job.status;
+}
+
+/* ---- the outbox ------------------------------------------------------------------------------ */
+
+typedef struct {
+    int64_t id;
+    int attempts;
+    char *message; /* the JSON handed to the gateway */
+    bool delivered;
+    char error[200];
+} delivery_t;
+
+typedef struct {
+    delivery_t list[BATCH];
+    int n;
+    int64_t now;
+} deliveries_t;
+
+static int collect_message(const store_outbox_t *m, void *arg)
+{
+    deliveries_t *d = arg;
+    json_t *payload = json_loads(m->payload, 0, NULL);
+    json_t *j = json_pack("{s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t)m->id, "event", m->event, "recipient",
+                          m->recipient, "created_at", (json_int_t)m->created_at, "payload",
+                          payload ? payload : json_object());
+    delivery_t *x = &d->list[d->n++];
+    x->id = m->id;
+    x->attempts = m->attempts;
+    x->message = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return d->n == BATCH;
+}
+
+static int record_tries(store_t *db, void *arg)
+{
+    deliveries_t *d = arg;
+    for (int i = 0; i < d->n; i++) {
+        delivery_t *x = &d->list[i];
+        long pause = BACKOFF_FIRST_S;
+        for (int k = 0; k < x->attempts && pause < BACKOFF_MAX_S; k++)
+            pause *= 2;
+        int64_t next = d->now + (pause < BACKOFF_MAX_S ? pause : BACKOFF_MAX_S);
+        int rc = store_outbox_tried(db, x->id, x->delivered, x->delivered ? NULL : x->error, next, d->now);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    return STORE_OK;
+}
+
+static void deliver_outbox(const config_t *cfg, writer_t *writer, store_t *db, int64_t now)
+{
+    deliveries_t *d = calloc(1, sizeof(*d));
+    if (d == NULL)
+        return;
+    d->now = now;
+    deliver_config_t how = {cfg->notify_webhook, cfg->notify_secret, cfg->notify_command, 10};
+    if (store_outbox_due(db, now, MAX_ATTEMPTS, BATCH, collect_message, d) == STORE_OK) {
+        for (int i = 0; i < d->n; i++) {
+            delivery_t *x = &d->list[i];
+            x->delivered = x->message && deliver_message(&how, x->message, x->error, sizeof(x->error)) == 0;
+            if (!x->delivered)
+                log_warn("notification %lld not delivered (try %d): %s", (long long)x->id, x->attempts + 1, x->error);
+        }
+        if (d->n && in_writer(writer, record_tries, d) != STORE_OK)
+            log_error("cannot record notification deliveries");
+    }
+    for (int i = 0; i < d->n; i++)
+        free(d->list[i].message);
+    free(d);
+}
+
+/* ---- reminders and auto-closing, inside one writer job ---------------------------------------- */
+
+typedef struct {
+    const config_t *cfg;
+    int64_t now;
+    calendar_t cal;
+    int64_t ids[BATCH], dues[BATCH];
+    int n;
+} sweep_t;
+
+static int collect_near(const store_opinion_t *o, void *arg)
+{
+    sweep_t *s = arg;
+    int64_t due = store_opinion_current_due(o);
+    if (due && o->reminded_due != due && (o->owner_user_id || o->owner_deputy_id) && s->n < BATCH) {
+        s->ids[s->n] = o->id;
+        s->dues[s->n++] = due;
+    }
+    return s->n == BATCH;
+}
+
+static int remind_owner(store_t *db, int64_t id, int64_t due, int64_t now)
+{
+    store_opinion_t o;
+    int rc = store_opinion_get(db, id, &o);
+    if (rc != STORE_OK)
+        return rc;
+    char to[40];
+    snprintf(to, sizeof(to), o.owner_user_id ? "user:%lld" : "deputy:%lld",
+             (long long)(o.owner_user_id ? o.owner_user_id : o.owner_deputy_id));
+    rc = opinion_notify(db, "opinion.deadline_near", to, &o, now);
+    if (rc == STORE_OK)
+        rc = store_opinion_set_reminded(db, id, due);
+    store_opinion_free(&o);
+    return rc;
+}
+
+static int collect_referral(const store_referral_t *r, void *arg)
+{
+    sweep_t *s = arg;
+    s->ids[s->n] = r->id;
+    s->dues[s->n++] = r->due;
+    return s->n == BATCH;
+}
+
+static int remind_unit(store_t *db, int64_t referral_id, int64_t due, int64_t now)
+{
+    store_referral_t r;
+    store_opinion_t o;
+    int rc = store_referral_get(db, referral_id, &r);
+    if (rc != STORE_OK)
+        return rc;
+    rc = store_opinion_get(db, r.opinion_id, &o);
+    if (rc == STORE_OK) {
+        char to[40];
+        snprintf(to, sizeof(to), "unit:%lld", (long long)r.unit_id);
+        rc = opinion_notify(db, "referral.deadline_near", to, &o, now);
+        store_opinion_free(&o);
+    }
+    store_referral_free(&r);
+    return rc == STORE_OK ? store_referral_set_reminded(db, referral_id, due) : rc;
+}
+
+static int collect_unrated(const store_opinion_t *o, void *arg)
+{
+    sweep_t *s = arg;
+    if (s->now > calendar_add_working_days(&s->cal, o->answered_at, s->cfg->auto_close_days) && s->n < BATCH)
+        s->ids[s->n++] = o->id;
+    return s->n == BATCH;
+}
+
+static int sweep(store_t *db, void *arg)
+{
+    sweep_t *s = arg;
+    int64_t until = opinion_warn_until(&s->cal, s->now);
+    store_opinion_filter_t near = {.region_lo = "0", .region_hi = "A", .due_from = s->now, .due_to = until,
+                                   .open_only = true};
+    s->n = 0;
+    int rc = store_opinions_each(db, &near, collect_near, s);
+    for (int i = 0; rc == STORE_OK && i < s->n; i++)
+        rc = remind_owner(db, s->ids[i], s->dues[i], s->now);
+    s->n = 0;
+    if (rc == STORE_OK)
+        rc = store_referrals_due(db, s->now, until, collect_referral, s);
+    for (int i = 0; rc == STORE_OK && i < s->n; i++)
+        rc = remind_unit(db, s->ids[i], s->dues[i], s->now);
+    store_opinion_filter_t answered = {.region_lo = "0", .region_hi = "A", .state = "answered"};
+    s->n = 0;
+    if (rc == STORE_OK)
+        rc = store_opinions_each(db, &answered, collect_unrated, s);
+    for (int i = 0; rc == STORE_OK && i < s->n; i++) {
+        rc = opinion_system_step(db, s->ids[i], OPINION_AUTO_CLOSE, s->now);
+        if (rc == STORE_EINVALID)
+            rc = STORE_OK; /* rated meanwhile */
+    }
+    return rc;
+}
+
+void api_background_tick(const config_t *cfg, writer_t *writer, store_t *db, int64_t now)
+{
+    sweep_t *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return;
+    s->cfg = cfg;
+    s->now = now;
+    calendar_init(&s->cal);
+    if (store_calendar_load(db, &s->cal) == STORE_OK && in_writer(writer, sweep, s) != STORE_OK)
+        log_error("cannot send reminders or close unrated answers");
+    calendar_free(&s->cal);
+    free(s);
+    /* after the sweep, so what it wrote goes out in the same tick */
+    deliver_outbox(cfg, writer, db, now);
+}
