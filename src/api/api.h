@@ -95,6 +95,7 @@ int api_track_rate(http_req_t *r);
 int api_opinions_list(http_req_t *r);
 int api_opinions_get(http_req_t *r);
 int api_opinions_contact(http_req_t *r);
+int api_opinions_attachment(http_req_t *r);
 int api_opinions_similar(http_req_t *r);
 int api_opinions_triage(http_req_t *r);
 int api_opinions_reject(http_req_t *r);

@@ -355,6 +355,13 @@ static int event_item(const store_opinion_event_t *e, void *arg)
     return 0;
 }
 
+static int attachment_item(const store_attachment_t *a, void *arg)
+{
+    json_array_append_new(arg, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)a->id, "mime", a->mime, "bytes",
+                                         (json_int_t)a->bytes));
+    return 0;
+}
+
 static void set_id(json_t *j, const char *key, int64_t id)
 {
     json_object_set_new(j, key, id ? json_integer(id) : json_null());
@@ -400,10 +407,12 @@ static json_t *staff_json(store_t *db, const store_opinion_t *o)
     json_object_set_new(j, "reopens", json_integer(o->reopens));
     json_object_set_new(j, "triage_due", json_integer(o->triage_due));
     json_object_set_new(j, "answer_due", json_integer(o->answer_due));
-    json_t *referrals = json_array(), *timeline = json_array();
+    json_t *referrals = json_array(), *timeline = json_array(), *files = json_array();
     json_object_set_new(j, "referrals", referrals);
     json_object_set_new(j, "timeline", timeline);
+    json_object_set_new(j, "attachments", files);
     if (store_referrals_of(db, o->id, referral_item, referrals) != STORE_OK ||
+        store_attachments_of(db, o->id, attachment_item, files) != STORE_OK ||
         store_opinion_events_each(db, o->id, event_item, timeline) != STORE_OK) {
         json_decref(j);
         return NULL;
@@ -510,6 +519,42 @@ int api_opinions_get(http_req_t *r)
         return 0;
     store_opinion_free(&o);
     reply_opinion(r, id, false);
+    return 0;
+}
+
+typedef struct {
+    http_req_t *r;
+    int64_t opinion_id;
+} file_reply_t;
+
+static int send_file(const store_attachment_t *a, void *arg)
+{
+    file_reply_t *f = arg;
+    if (a->opinion_id != f->opinion_id) {
+        http_reply_error(f->r, 404, "not_found", "no such attachment", NULL);
+        return 1;
+    }
+    /* served as a download: a browser never runs or renders it inside the workspace */
+    http_add_header(f->r, "content-disposition", "attachment");
+    http_add_header(f->r, "cache-control", "private, no-store");
+    http_reply_text(f->r, 200, a->mime, a->data, a->bytes);
+    return 1;
+}
+
+int api_opinions_attachment(http_req_t *r)
+{
+    int64_t id;
+    store_opinion_t o;
+    if (!load_in_scope(r, &id, &o))
+        return 0;
+    store_opinion_free(&o);
+    int64_t file = api_param_id(r, 1);
+    file_reply_t f = {r, id};
+    int rc = file ? store_attachment_get(http_reader(r), file, send_file, &f) : STORE_OK;
+    if (rc == STORE_ENOTFOUND)
+        http_reply_error(r, 404, "not_found", "no such attachment", NULL);
+    else if (rc != STORE_OK)
+        http_reply_internal(r, "cannot read an attachment");
     return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "store/registry.h"
 
 enum { CONTENT_MAX = 5000, TOKEN_LEN = 12, IDEMPOTENCY_MAX = 64, TRIES = 8 };
+enum { FILES_MAX = 3, FILE_MAX_BYTES = 512 * 1024 }; /* photos are made smaller by the form first */
 
 /* ---- categories -------------------------------------------------------------------------------- */
 
@@ -54,7 +55,21 @@ typedef struct {
     char token[TOKEN_LEN + 1]; /* handed out when no phone was given */
     int triage_days, answer_days;
     bool replayed;             /* the idempotency key had been used: the first answer again */
+    struct {
+        const char *mime;
+        unsigned char *data;   /* owned */
+        size_t len;
+    } files[FILES_MAX];
+    int nfiles;
 } intake_write_t;
+
+static void intake_free(intake_write_t *w)
+{
+    store_opinion_free(&w->opinion);
+    for (int i = 0; i < w->nfiles; i++)
+        free(w->files[i].data);
+    w->nfiles = 0;
+}
 
 static void random_chars(char *out, size_t n)
 {
@@ -110,6 +125,10 @@ static int intake_run(http_write_t *w, store_t *db)
     }
     if (rc != STORE_OK)
         return rc;
+    for (int i = 0; i < in->nfiles && rc == STORE_OK; i++)
+        rc = store_attachment_add(db, o->id, in->files[i].mime, in->files[i].data, in->files[i].len, o->created_at);
+    if (rc != STORE_OK)
+        return rc;
     store_opinion_event_t e = {
         .opinion_id = o->id, .at = o->created_at, .actor_id = in->who.actor_id,
         .actor = in->who.actor_id ? in->who.actor : "constituent", .action = "register",
@@ -142,7 +161,7 @@ static void intake_respond(http_write_t *w, http_req_t *r, int status)
             http_add_header(r, "idempotent-replayed", "true");
         http_reply_json(r, 201, body);
     }
-    store_opinion_free(o);
+    intake_free(in);
 }
 
 /* The record named by field (a station or deputy), live; its region into region. */
@@ -241,9 +260,56 @@ static void read_idempotency(api_input_t *in, store_opinion_t *o)
     snprintf(o->idempotency_key, sizeof(o->idempotency_key), "%s", key);
 }
 
+/* "attachments": up to three {"name", "data": base64} objects, each an image or a PDF by its
+ * content and at most 512 KiB. A file too large is 413, one of another kind 415. */
+static void read_attachments(api_input_t *in, intake_write_t *w)
+{
+    json_t *list = json_object_get(in->body, "attachments");
+    if (in->failed || list == NULL)
+        return;
+    if (!json_is_array(list) || json_array_size(list) > FILES_MAX) {
+        api_invalid(in, "attachments", "attachments must be a list of at most 3 files");
+        return;
+    }
+    size_t i;
+    json_t *file;
+    json_array_foreach(list, i, file)
+    {
+        const char *b64 = json_string_value(json_object_get(file, "data"));
+        if (b64 == NULL) {
+            api_invalid(in, "attachments", "each attachment needs its data, in base64");
+            return;
+        }
+        size_t cap = strlen(b64) / 4 * 3 + 3, len = 0;
+        if (cap > FILE_MAX_BYTES + 3) {
+            in->failed = true;
+            http_reply_error(in->r, 413, "too_large", "an attachment may have at most 512 KiB", "attachments");
+            return;
+        }
+        unsigned char *data = malloc(cap);
+        if (data == NULL || sodium_base642bin(data, cap, b64, strlen(b64), "\r\n", &len, NULL,
+                                              sodium_base64_VARIANT_ORIGINAL) != 0) {
+            free(data);
+            api_invalid(in, "attachments", "an attachment's data is not base64");
+            return;
+        }
+        const char *mime = opinion_attachment_type(data, len);
+        if (mime == NULL) {
+            free(data);
+            in->failed = true;
+            http_reply_error(in->r, 415, "unsupported_type", "attachments may be JPEG, PNG or WebP images or PDFs",
+                             "attachments");
+            return;
+        }
+        w->files[w->nfiles].mime = mime;
+        w->files[w->nfiles].data = data;
+        w->files[w->nfiles++].len = len;
+    }
+}
+
 static const char *const intake_fields[] = {
     "station_id", "deputy_id", "category", "content", "region", "location", "name", "phone", "address",
-    "consent_publish", "channel", "idempotency_key", NULL,
+    "consent_publish", "channel", "idempotency_key", "attachments", NULL,
 };
 
 int api_opinions_create(http_req_t *r)
@@ -275,8 +341,9 @@ int api_opinions_create(http_req_t *r)
     read_person(&in, o);
     int consent = api_bool(&in, "consent_publish");
     read_idempotency(&in, o);
+    read_attachments(&in, w);
     if (in.failed) {
-        store_opinion_free(o);
+        intake_free(w);
         free(w);
         json_decref(body);
         return 0;

@@ -60,6 +60,7 @@ const http_route_t api_routes[] = {
     {"POST", "/api/v1/opinions", api_opinions_create, "opinion.create"},
     {"GET", "/api/v1/opinions", api_opinions_list, "opinion.list"},
     {"GET", "/api/v1/opinions/:id", api_opinions_get, "opinion.read"},
+    {"GET", "/api/v1/opinions/:id/attachments/:file", api_opinions_attachment, "opinion.read"},
     {"GET", "/api/v1/opinions/:id/contact", api_opinions_contact, "opinion.contact"},
     {"GET", "/api/v1/opinions/:id/similar", api_opinions_similar, "opinion.triage"},
     {"POST", "/api/v1/opinions/:id/triage", api_opinions_triage, "opinion.triage"},

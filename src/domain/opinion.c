@@ -245,6 +245,19 @@ bool opinion_phone_valid(const char *phone, char out[16])
     return n >= 10 && n <= 12;
 }
 
+const char *opinion_attachment_type(const unsigned char *d, size_t len)
+{
+    if (len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF)
+        return "image/jpeg";
+    if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return "image/png";
+    if (len >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0)
+        return "image/webp";
+    if (len >= 5 && memcmp(d, "%PDF-", 5) == 0)
+        return "application/pdf";
+    return NULL;
+}
+
 /* ---- similarity ---------------------------------------------------------------------------- */
 
 /* The character as compared (letters folded to lower case, full-width forms to ASCII), or 0

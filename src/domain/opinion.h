@@ -121,6 +121,10 @@ bool opinion_code_normalize(const char *typed, char out[OPINION_CODE_LEN + 1]);
  * optional dash). Writes the digits alone to out (at most 15 + NUL). */
 bool opinion_phone_valid(const char *phone, char out[16]);
 
+/* The type of an attachment judged by its first bytes, never by its name: image/jpeg, image/png,
+ * image/webp or application/pdf; NULL for anything else. */
+const char *opinion_attachment_type(const unsigned char *data, size_t len);
+
 /* Similarity of two texts by their Chinese character bigrams (Dice coefficient, 0..1): two
  * complaints about the same broken street lamp share most bigrams whatever the wording around
  * them. Letters and digits count as characters; spaces and punctuation split the text. */

@@ -611,3 +611,51 @@ int store_outbox_tried(store_t *db, int64_t id, bool delivered, const char *erro
     store_bind_int(st, 4, next_at);
     return store_run(st);
 }
+
+int store_attachment_add(store_t *db, int64_t opinion_id, const char *mime, const void *data, size_t len, int64_t now)
+{
+    store_stmt_t *st = store_prepare(
+        db, "INSERT INTO attachments (opinion_id, mime, bytes, data, created_at) VALUES ($1, $2, $3, $4, $5)");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, opinion_id);
+    store_bind_text(st, 2, mime);
+    store_bind_int(st, 3, (int64_t)len);
+    store_bind_blob(st, 4, data, len);
+    store_bind_int(st, 5, now);
+    return store_run(st);
+}
+
+static int each_attachment(store_stmt_t *st, bool with_data, int (*fn)(const store_attachment_t *a, void *arg),
+                           void *arg)
+{
+    int rc, found = 0;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        found++;
+        store_attachment_t a = {store_col_int(st, 0), store_col_int(st, 1), store_col_text(st, 2),
+                                (size_t)store_col_int(st, 3), with_data ? store_col_blob(st, 4) : NULL};
+        if (fn(&a, arg))
+            break;
+    }
+    store_done(st);
+    return rc < 0 ? rc : with_data && found == 0 ? STORE_ENOTFOUND : STORE_OK;
+}
+
+int store_attachments_of(store_t *db, int64_t opinion_id, int (*fn)(const store_attachment_t *a, void *arg), void *arg)
+{
+    store_stmt_t *st = store_prepare(
+        db, "SELECT id, opinion_id, mime, bytes FROM attachments WHERE opinion_id = $1 ORDER BY id");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, opinion_id);
+    return each_attachment(st, false, fn, arg);
+}
+
+int store_attachment_get(store_t *db, int64_t id, int (*fn)(const store_attachment_t *a, void *arg), void *arg)
+{
+    store_stmt_t *st = store_prepare(db, "SELECT id, opinion_id, mime, bytes, data FROM attachments WHERE id = $1");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, id);
+    return each_attachment(st, true, fn, arg);
+}

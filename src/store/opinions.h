@@ -132,6 +132,18 @@ int store_referral_set_reminded(store_t *db, int64_t id, int64_t due);
 int store_referrals_due(store_t *db, int64_t from, int64_t to, int (*fn)(const store_referral_t *r, void *arg),
                         void *arg);
 
+/* Attachments (images and PDFs, checked before they get here). */
+int store_attachment_add(store_t *db, int64_t opinion_id, const char *mime, const void *data, size_t len, int64_t now);
+typedef struct {
+    int64_t id, opinion_id;
+    const char *mime;
+    size_t bytes;
+    const void *data; /* NULL in lists */
+} store_attachment_t;
+int store_attachments_of(store_t *db, int64_t opinion_id, int (*fn)(const store_attachment_t *a, void *arg), void *arg);
+/* One attachment with its bytes, valid during fn. */
+int store_attachment_get(store_t *db, int64_t id, int (*fn)(const store_attachment_t *a, void *arg), void *arg);
+
 /* A draft suggestion grown from an opinion. */
 int store_suggestion_draft(store_t *db, int64_t deputy_id, const char *region, const char *title,
                            const char *content, int64_t opinion_id, int64_t now, int64_t *id);

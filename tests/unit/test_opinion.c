@@ -211,6 +211,34 @@ static void phone_takes_mobiles_and_landlines_and_nothing_else(void **state)
             fail_msg("\"%s\" taken as a phone", bad[i]);
 }
 
+/* ---- attachments -------------------------------------------------------------------------- */
+
+static void attachment_type_comes_from_content_not_name(void **state)
+{
+    (void)state;
+    const struct {
+        const char *bytes;
+        size_t len;
+        const char *type;
+    } cases[] = {
+        {"\xFF\xD8\xFF\xE0\x00\x10JFIF", 10, "image/jpeg"},
+        {"\x89PNG\r\n\x1a\n\x00\x00", 10, "image/png"},
+        {"RIFF\x10\x00\x00\x00WEBPVP8 ", 16, "image/webp"},
+        {"%PDF-1.7\n", 9, "application/pdf"},
+        {"GIF89a", 6, NULL},
+        {"<svg xmlns=", 11, NULL},             /* scripts can hide in SVG */
+        {"MZ\x90\x00", 4, NULL},               /* a program named photo.jpg */
+        {"\xFF\xD8", 2, NULL},                 /* too short to tell */
+        {"RIFF\x10\x00\x00\x00WAVE", 12, NULL}, /* RIFF but a sound */
+        {"", 0, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        const char *got = opinion_attachment_type((const unsigned char *)cases[i].bytes, cases[i].len);
+        if (cases[i].type == NULL ? got != NULL : got == NULL || strcmp(got, cases[i].type) != 0)
+            fail_msg("case %zu: %s, expected %s", i, got ? got : "NULL", cases[i].type ? cases[i].type : "NULL");
+    }
+}
+
 /* ---- similarity ----------------------------------------------------------------------------- */
 
 static void same_complaint_in_other_words_scores_high(void **state)
@@ -259,6 +287,7 @@ int main(void)
         cmocka_unit_test(tracking_code_is_eight_characters_of_the_alphabet),
         cmocka_unit_test(typed_code_forgives_case_spaces_and_dashes),
         cmocka_unit_test(phone_takes_mobiles_and_landlines_and_nothing_else),
+        cmocka_unit_test(attachment_type_comes_from_content_not_name),
         cmocka_unit_test(same_complaint_in_other_words_scores_high),
         cmocka_unit_test(similarity_is_symmetric_and_one_for_identical_text),
         cmocka_unit_test(similarity_ignores_punctuation_width_and_case),
