@@ -89,6 +89,9 @@ int api_registry_import(http_req_t *r);
 int api_registry_export(http_req_t *r);
 /* The opinion loop: the constituent's side, then staff's, then units'. */
 int api_categories_list(http_req_t *r);
+int api_categories_create(http_req_t *r);
+int api_categories_update(http_req_t *r);
+int api_categories_delete(http_req_t *r);
 int api_opinions_create(http_req_t *r);
 int api_track_get(http_req_t *r);
 int api_track_rate(http_req_t *r);

@@ -46,6 +46,118 @@ int api_categories_list(http_req_t *r)
     return 0;
 }
 
+/* Admins keep the tree (SPEC §3: categories are configurable): add, rename, retire. */
+typedef struct {
+    http_write_t super;
+    api_who_t who;
+    enum { CATEGORY_ADD, CATEGORY_RENAME, CATEGORY_RETIRE } op;
+    int64_t id, parent_id;
+    int position;
+    char code[33], name[200], name_en[200];
+} category_write_t;
+
+static int category_run(http_write_t *w, store_t *db)
+{
+    category_write_t *c = (category_write_t *)w;
+    int64_t now = time(NULL);
+    int rc;
+    if (c->op == CATEGORY_ADD) {
+        store_category_t row = {0, c->parent_id, c->code, c->name, c->name_en};
+        rc = store_category_insert(db, &row, c->position, now, &c->id);
+    } else if (c->op == CATEGORY_RENAME) {
+        rc = store_category_rename(db, c->id, c->name[0] ? c->name : NULL, c->name_en[0] ? c->name_en : NULL, now);
+    } else {
+        rc = store_category_retire(db, c->id, now);
+    }
+    const char *what[] = {"category.create", "category.update", "category.delete"};
+    return rc ? rc : api_audit(db, &c->who, what[c->op], "category", c->id, "", c->code);
+}
+
+static void category_respond(http_write_t *w, http_req_t *r, int status)
+{
+    category_write_t *c = (category_write_t *)w;
+    if (r == NULL)
+        return;
+    if (status == STORE_ECONSTRAINT)
+        http_reply_error(r, 409, "code_taken", "another category has that code", "code");
+    else if (status == STORE_ENOTFOUND && c->op == CATEGORY_ADD)
+        http_reply_error(r, 422, "invalid", "parent_id must name a live top-level category", "parent_id");
+    else if (status == STORE_ENOTFOUND)
+        http_reply_error(r, 404, "not_found", "no such category", NULL);
+    else if (status != STORE_OK)
+        http_reply_internal(r, "cannot change a category");
+    else if (c->op == CATEGORY_RETIRE)
+        http_reply_empty(r, 204);
+    else
+        http_reply_json(r, c->op == CATEGORY_ADD ? 201 : 200, json_pack("{s:I}", "id", (json_int_t)c->id));
+}
+
+static bool code_ok(const char *code)
+{
+    for (const char *p = code; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return false;
+    return *code != '\0';
+}
+
+static int category_write(http_req_t *r, int op)
+{
+    int64_t id = op == CATEGORY_ADD ? 0 : api_param_id(r, 0);
+    if (op != CATEGORY_ADD && id == 0)
+        return 0;
+    json_t *body = op == CATEGORY_RETIRE ? NULL : http_json_body(r);
+    if (op != CATEGORY_RETIRE && body == NULL)
+        return 0;
+    category_write_t *c = http_write_new(r, sizeof(*c));
+    c->op = op;
+    c->id = id;
+    api_input_t in = {r, body, false};
+    if (body) {
+        static const char *const add_fields[] = {"code", "name", "name_en", "parent_id", "position", NULL};
+        static const char *const rename_fields[] = {"name", "name_en", NULL};
+        api_only(&in, op == CATEGORY_ADD ? add_fields : rename_fields);
+        const char *code = op == CATEGORY_ADD ? api_text(&in, "code", 1, 32, true) : NULL;
+        if (code && !code_ok(code))
+            api_invalid(&in, "code", "code must be lower-case letters, digits or _");
+        const char *name = api_text(&in, "name", 1, 20, op == CATEGORY_ADD);
+        const char *name_en = api_text(&in, "name_en", 1, 60, false);
+        c->parent_id = api_id(&in, "parent_id");
+        json_t *position = json_object_get(body, "position");
+        if (!in.failed && position && (!json_is_integer(position) || json_integer_value(position) < 0 ||
+                                       json_integer_value(position) > 9999))
+            api_invalid(&in, "position", "position must be a whole number from 0 to 9999");
+        c->position = position ? (int)json_integer_value(position) : 100;
+        snprintf(c->code, sizeof(c->code), "%s", code ? code : "");
+        snprintf(c->name, sizeof(c->name), "%s", name ? name : "");
+        snprintf(c->name_en, sizeof(c->name_en), "%s", name_en ? name_en : "");
+        json_decref(body);
+    }
+    if (in.failed) {
+        free(c);
+        return 0;
+    }
+    api_who(r, &c->who);
+    c->super.run = category_run;
+    c->super.respond = category_respond;
+    http_write(r, &c->super);
+    return 0;
+}
+
+int api_categories_create(http_req_t *r)
+{
+    return category_write(r, CATEGORY_ADD);
+}
+
+int api_categories_update(http_req_t *r)
+{
+    return category_write(r, CATEGORY_RENAME);
+}
+
+int api_categories_delete(http_req_t *r)
+{
+    return category_write(r, CATEGORY_RETIRE);
+}
+
 /* ---- intake ------------------------------------------------------------------------------------ */
 
 typedef struct {

@@ -63,6 +63,7 @@ static const policy_row_t rows[] = {
      * station staff and the office handle what lies in their region, a deputy what was sent or
      * given to them, a unit what was referred to it */
     {"category.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"category.write", ROLE_ADMIN, RULE_SIGNED_IN}, /* one tree for every region */
     {"opinion.create", ROLE_PUBLIC, RULE_ANYONE},
     {"opinion.track", ROLE_PUBLIC, RULE_ANYONE},
     {"opinion.list", ROLE_ADMIN, RULE_REGION},

@@ -659,3 +659,54 @@ int store_attachment_get(store_t *db, int64_t id, int (*fn)(const store_attachme
     store_bind_int(st, 1, id);
     return each_attachment(st, true, fn, arg);
 }
+
+int store_category_insert(store_t *db, const store_category_t *c, int position, int64_t now, int64_t *id)
+{
+    store_stmt_t *st = store_prepare(
+        db, "INSERT INTO categories (parent_id, code, name, name_en, position, created_at, updated_at)"
+            " SELECT $1, $2, $3, $4, $5, $6, $6"
+            " WHERE $1 IS NULL OR EXISTS (SELECT 1 FROM categories WHERE id = $1 AND deleted_at IS NULL"
+            " AND parent_id IS NULL)"); /* two levels: a category and its subcategories */
+    if (st == NULL)
+        return STORE_ERR;
+    bind_opt_id(st, 1, c->parent_id);
+    store_bind_text(st, 2, c->code);
+    store_bind_text(st, 3, c->name);
+    store_bind_text(st, 4, c->name_en ? c->name_en : "");
+    store_bind_int(st, 5, position);
+    store_bind_int(st, 6, now);
+    int rc = store_run(st);
+    if (rc == STORE_OK && store_changes(db) != 1)
+        return STORE_ENOTFOUND; /* the parent is gone */
+    if (rc == STORE_OK)
+        *id = store_last_insert_id(db);
+    return rc;
+}
+
+int store_category_rename(store_t *db, int64_t id, const char *name, const char *name_en, int64_t now)
+{
+    store_stmt_t *st = store_prepare(
+        db, "UPDATE categories SET name = coalesce($2, name), name_en = coalesce($3, name_en), updated_at = $4"
+            " WHERE id = $1 AND deleted_at IS NULL");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, id);
+    bind_opt(st, 2, name);
+    bind_opt(st, 3, name_en);
+    store_bind_int(st, 4, now);
+    int rc = store_run(st);
+    return rc == STORE_OK && store_changes(db) == 0 ? STORE_ENOTFOUND : rc;
+}
+
+int store_category_retire(store_t *db, int64_t id, int64_t now)
+{
+    store_stmt_t *st = store_prepare(
+        db, "UPDATE categories SET deleted_at = $2, updated_at = $2"
+            " WHERE (id = $1 OR parent_id = $1) AND deleted_at IS NULL");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, id);
+    store_bind_int(st, 2, now);
+    int rc = store_run(st);
+    return rc == STORE_OK && store_changes(db) == 0 ? STORE_ENOTFOUND : rc;
+}
