@@ -19,6 +19,7 @@ build: deps
 run: build
 	mkdir -p $(DATA_DIR)
 	$(BUILD)/liaison init --db $(DB) --data-dir $(DATA_DIR)
+	$(BUILD)/liaison calendar import data/calendar/2026.csv --db $(DB)
 	$(BUILD)/liaison demo --db $(DB) --data-dir $(DATA_DIR)
 	$(BUILD)/liaison serve --db $(DB) --data-dir $(DATA_DIR) --listen 127.0.0.1:8080
 

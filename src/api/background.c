@@ -222,7 +222,7 @@ static int sweep(store_t *db, void *arg)
     if (rc == STORE_OK)
         rc = store_opinions_each(db, &answered, collect_unrated, s);
     for (int i = 0; rc == STORE_OK && i < s->n; i++) {
-        rc = opinion_system_step(db, s->ids[i], OPINION_AUTO_CLOSE, s->now);
+        rc = opinion_system_step(db, s->ids[i], OPINION_AUTO_CLOSE, NULL, s->now);
         if (rc == STORE_EINVALID)
             rc = STORE_OK; /* rated meanwhile */
     }

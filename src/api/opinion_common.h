@@ -21,9 +21,20 @@ enum { OPINION_WARN_DAYS = 2 };
 /* The latest deadline that counts as near at now (the rule of calendar_deadline_flag). */
 int64_t opinion_warn_until(const calendar_t *cal, int64_t now);
 
-/* Steps taken by the server itself (actor "system"), inside the caller's write transaction:
- * STORE_EINVALID when the opinion's state no longer allows the step. */
-int opinion_system_step(store_t *db, int64_t id, opinion_action_t action, int64_t now);
+/* What a step taken outside a request carries (all optional). */
+typedef struct {
+    const char *actor;      /* a username; "system" when NULL */
+    const char *text;       /* answer, reason or note */
+    int64_t unit_id;        /* refer */
+    int days;               /* refer */
+    opinion_rating_t rating; /* rate */
+    const char *comment;    /* rate */
+} opinion_step_args_t;
+
+/* A step taken by the server itself or a command (auto-closing, the demo), inside the caller's
+ * write transaction: STORE_EINVALID when the opinion's state does not allow it. */
+int opinion_system_step(store_t *db, int64_t id, opinion_action_t action, const opinion_step_args_t *args,
+                        int64_t now);
 /* Writes an outbox row telling recipient about event on o. */
 int opinion_notify(store_t *db, const char *event, const char *recipient, const store_opinion_t *o, int64_t now);
 

@@ -162,6 +162,22 @@ static int triage(flow_write_t *f, store_opinion_t *o)
     return STORE_OK;
 }
 
+/* SPEC §3: an owner hears of what was given to them. */
+static int notify_owners(flow_write_t *f, store_t *db, const store_opinion_t *o, int64_t now)
+{
+    char to[40];
+    int rc = STORE_OK;
+    if (f->owner_user_id) {
+        snprintf(to, sizeof(to), "user:%lld", (long long)f->owner_user_id);
+        rc = opinion_notify(db, "opinion.assigned", to, o, now);
+    }
+    if (rc == STORE_OK && f->owner_deputy_id) {
+        snprintf(to, sizeof(to), "deputy:%lld", (long long)f->owner_deputy_id);
+        rc = opinion_notify(db, "opinion.assigned", to, o, now);
+    }
+    return rc;
+}
+
 /* What the action changes on o besides its state; *shown gets the note the constituent sees. */
 static int apply(flow_write_t *f, store_t *db, store_opinion_t *o, opinion_action_t action, int next, int64_t now,
                  const char **shown)
@@ -230,6 +246,8 @@ static int step(flow_write_t *f, store_t *db, store_opinion_t *o, opinion_action
     rc = store_opinion_save(db, o);
     if (rc == STORE_OK)
         rc = store_opinion_event_add(db, &e);
+    if (rc == STORE_OK && action == OPINION_TRIAGE)
+        rc = notify_owners(f, db, o, now);
     if (rc == STORE_OK && !f->by_constituent) {
         char what[32];
         snprintf(what, sizeof(what), "opinion.%s", opinion_action_name(action));
@@ -311,10 +329,16 @@ static int flow_run(http_write_t *w, store_t *db)
     return rc;
 }
 
-int opinion_system_step(store_t *db, int64_t id, opinion_action_t action, int64_t now)
+int opinion_system_step(store_t *db, int64_t id, opinion_action_t action, const opinion_step_args_t *args,
+                        int64_t now)
 {
-    flow_write_t f = {.opinion_id = id, .action = action, .referral_action = -1};
-    snprintf(f.who.actor, sizeof(f.who.actor), "system");
+    static const opinion_step_args_t none = {0};
+    if (args == NULL)
+        args = &none;
+    flow_write_t f = {.opinion_id = id, .action = action, .referral_action = -1, .unit_id = args->unit_id,
+                      .days = args->days > 0 ? args->days : 10, .rating = args->rating, .reopen_limit = 1,
+                      .answer_days = 15, .text = (char *)args->text, .comment = (char *)args->comment};
+    snprintf(f.who.actor, sizeof(f.who.actor), "%s", args->actor ? args->actor : "system");
     store_opinion_t o;
     int rc = store_opinion_get(db, id, &o);
     if (rc != STORE_OK)

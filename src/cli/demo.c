@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/demo.h"
 #include "domain/region.h"
 #include "domain/registry.h"
 #include "store/registry.h"
@@ -106,6 +107,7 @@ typedef struct {
     int64_t housing_unit;  /* 县住房和城乡建设局, linked to the demo unit's account */
     int districts;         /* 选区 numbers handed out so far */
     int deputies;
+    const vault_t *vault;  /* seals the demo constituents' names; NULL without a data directory */
 } demo_t;
 
 static int64_t congress(demo_t *d, int level, const char *region, int term, const char *name)
@@ -407,7 +409,7 @@ static int registry_once(const cli_spec_t *spec, demo_t *d)
         return 0;
     if (store_begin(d->db) != STORE_OK)
         return -1;
-    if (registry(d) != 0) {
+    if (registry(d) != 0 || demo_opinions(d->db, d->vault, d->first_hub, d->housing_unit) != 0) {
         cli_error(spec, "cannot build the demo registry: %s", store_errmsg(d->db));
         store_rollback(d->db);
         return -1;
@@ -430,10 +432,13 @@ int cli_demo(int argc, char **argv)
     store_registry_init();
     char dir[1200];
     const char *const counties[] = {COUNTY, NEIGHBOUR, NULL};
-    demo_t d = {.db = db};
+    char err[512];
+    vault_t *vault = vault_load(args.cfg.data_dir, err, sizeof(err));
+    demo_t d = {.db = db, .vault = vault};
     status = cli_import_regions(&spec, db, cli_regions_dir(dir, sizeof(dir)), counties);
     if (status == CLI_OK && (registry_once(&spec, &d) != 0 || accounts(&spec, &d) != 0))
         status = CLI_FAIL;
+    vault_free(vault);
     store_close(db);
     return status;
 }

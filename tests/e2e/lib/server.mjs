@@ -134,7 +134,7 @@ export async function startServer({threads = 2, args = []} = {}) {
 
   try {
     execFileSync(BIN, ['init', '--db', db, '--data-dir', dataDir], {stdio: 'pipe'});
-    execFileSync(BIN, ['demo', '--db', db], {stdio: 'pipe'});
+    execFileSync(BIN, ['demo', '--db', db, '--data-dir', dataDir], {stdio: 'pipe'});
     const port = await freePort();
     server.base = `http://127.0.0.1:${port}`;
     const child = spawn(BIN, ['serve', '--db', db, '--data-dir', dataDir, '--web-dir', WEB,
