@@ -53,6 +53,10 @@ void opinion_rate(http_req_t *r, const store_opinion_t *o, opinion_rating_t rati
  * returns false on a bad date. */
 bool opinion_read_period(http_req_t *r, int64_t *from, int64_t *to);
 
+/* The opinion named by the route's first parameter, inside the actor's scope; otherwise answers
+ * 404 and returns false. The caller frees o. */
+bool opinion_load_in_scope(http_req_t *r, int64_t *id, store_opinion_t *o);
+
 /* The list entry of an opinion: enough to triage from a phone without opening it. */
 json_t *opinion_summary_json(const store_opinion_t *o);
 /* Answers with what a unit sees of its referral: the referral and the opinion it is about,

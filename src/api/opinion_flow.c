@@ -517,8 +517,7 @@ void opinion_rate(http_req_t *r, const store_opinion_t *o, opinion_rating_t rati
 
 /* ---- staff ------------------------------------------------------------------------------------- */
 
-/* The opinion named by the route, inside the actor's scope (else 404); its region into region. */
-static bool load_in_scope(http_req_t *r, int64_t *id, store_opinion_t *o)
+bool opinion_load_in_scope(http_req_t *r, int64_t *id, store_opinion_t *o)
 {
     *id = api_param_id(r, 0);
     if (*id == 0)
@@ -539,7 +538,7 @@ int api_opinions_get(http_req_t *r)
 {
     int64_t id;
     store_opinion_t o;
-    if (!load_in_scope(r, &id, &o))
+    if (!opinion_load_in_scope(r, &id, &o))
         return 0;
     store_opinion_free(&o);
     reply_opinion(r, id, false);
@@ -569,7 +568,7 @@ int api_opinions_attachment(http_req_t *r)
 {
     int64_t id;
     store_opinion_t o;
-    if (!load_in_scope(r, &id, &o))
+    if (!opinion_load_in_scope(r, &id, &o))
         return 0;
     store_opinion_free(&o);
     int64_t file = api_param_id(r, 1);
@@ -580,6 +579,21 @@ int api_opinions_attachment(http_req_t *r)
     else if (rc != STORE_OK)
         http_reply_internal(r, "cannot read an attachment");
     return 0;
+}
+
+/* "days": working days from 1 to max; 0 when absent and not required. */
+static int read_days(api_input_t *in, int max, bool required)
+{
+    json_t *days = json_object_get(in->body, "days");
+    if (in->failed || (days == NULL && !required))
+        return 0;
+    if (!json_is_integer(days) || json_integer_value(days) < 1 || json_integer_value(days) > max) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "days must be a whole number of working days from 1 to %d", max);
+        api_invalid(in, "days", msg);
+        return 0;
+    }
+    return (int)json_integer_value(days);
 }
 
 /* Reads the fields an action takes; fields not listed for it are refused by api_only. */
@@ -627,10 +641,9 @@ static void read_step(api_input_t *in, flow_write_t *f, opinion_action_t action)
         f->unit_id = api_id(in, "unit_id");
         if (!in->failed && f->unit_id == 0)
             api_invalid(in, "unit_id", "unit_id is required");
-        long days = json_integer_value(json_object_get(in->body, "days"));
-        if (json_object_get(in->body, "days") && (!json_is_integer(json_object_get(in->body, "days")) || days < 1 || days > 90))
-            api_invalid(in, "days", "days must be a whole number of working days from 1 to 90");
-        f->days = days ? (int)days : http_config(in->r)->referral_days;
+        f->days = read_days(in, 90, false);
+        if (f->days == 0)
+            f->days = http_config(in->r)->referral_days;
     }
     if (action == OPINION_MERGE) {
         f->master_id = api_id(in, "master_id");
@@ -641,14 +654,21 @@ static void read_step(api_input_t *in, flow_write_t *f, opinion_action_t action)
         f->deputy_id = api_id(in, "deputy_id");
 }
 
-/* Owners named at triage must be inside the opinion's county: staff of it, or its deputies. */
+/* Owners named at triage, and the deputy a suggestion goes to, must be of the opinion's county. */
 static void check_owners(api_input_t *in, const flow_write_t *f, const store_opinion_t *o)
 {
-    char region[13];
-    if (!in->failed && f->owner_deputy_id &&
-        (store_registry_region(http_reader(in->r), registry_entity("deputy"), f->owner_deputy_id, region) != STORE_OK ||
-         !same_county(region, o->region)))
-        api_invalid(in, "owner_deputy_id", "owner_deputy_id must name a deputy of the opinion's county");
+    const char *fields[] = {"owner_deputy_id", "deputy_id"};
+    const int64_t deputies[] = {f->owner_deputy_id, f->deputy_id};
+    for (int i = 0; i < 2; i++) {
+        char region[13], msg[96];
+        if (in->failed || deputies[i] == 0)
+            continue;
+        if (store_registry_region(http_reader(in->r), registry_entity("deputy"), deputies[i], region) != STORE_OK ||
+            !same_county(region, o->region)) {
+            snprintf(msg, sizeof(msg), "%s must name a deputy of the opinion's county", fields[i]);
+            api_invalid(in, fields[i], msg);
+        }
+    }
     store_user_t u;
     if (!in->failed && f->owner_user_id &&
         (store_user_by_id(http_reader(in->r), f->owner_user_id, &u) != STORE_OK || u.disabled ||
@@ -660,7 +680,7 @@ static int staff_step(http_req_t *r, opinion_action_t action)
 {
     int64_t id;
     store_opinion_t o;
-    if (!load_in_scope(r, &id, &o))
+    if (!opinion_load_in_scope(r, &id, &o))
         return 0;
     json_t *body = http_json_body(r);
     if (body == NULL) {
@@ -738,12 +758,8 @@ static int unit_step(http_req_t *r, referral_action_t action)
     const char *text = api_text(&in, "text", 1, TEXT_MAX, text_required);
     if (text)
         f->text = strdup(text);
-    if (action == REFERRAL_ASK_EXTENSION) {
-        json_t *days = json_object_get(body, "days");
-        if (!in.failed && (!json_is_integer(days) || json_integer_value(days) < 1 || json_integer_value(days) > 30))
-            api_invalid(&in, "days", "days must be a whole number of working days from 1 to 30");
-        f->days = (int)json_integer_value(days);
-    }
+    if (action == REFERRAL_ASK_EXTENSION)
+        f->days = read_days(&in, 30, true);
     json_decref(body);
     if (in.failed) {
         flow_free(f);

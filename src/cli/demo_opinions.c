@@ -1,7 +1,7 @@
 /*
  * demo_opinions: the opinions `liaison demo` leaves at the demo staff's liaison station, so the
  * inbox, the record books and the figures have something to show: thirty messages of the last
- * two months in every state of the loop, carried there by the same steps staff take (the events
+ * ten weeks in every state of the loop, carried there by the same steps staff take (the events
  * and deadlines are real; only the times are set in the past). Names are generated; the phone
  * numbers are of the reserved 139 0000 xxxx range.
  */
@@ -81,7 +81,7 @@ int demo_opinions(store_t *db, const vault_t *vault, int64_t station, int64_t un
     static const opinion_rating_t ratings[] = {RATING_SATISFIED, RATING_BASIC, RATING_SATISFIED, RATING_UNSATISFIED};
     int64_t now = time(NULL);
     for (int i = 0; i < 30; i++) {
-        int64_t at = now - (int64_t)(60 - i * 2) * 86400 - 3600 * (i % 9);
+        int64_t at = now - (int64_t)(70 - i * 2) * 86400 - 3600 * (i % 9); /* every step in the past */
         int64_t id = send_message(db, vault, i, station, at);
         if (id < 0)
             return -1;

@@ -81,6 +81,31 @@ typedef struct {
         {UNAUTH,  OK(204),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(204)}}, \
     {"DELETE", "/api/v1/" plural "/:id", T_FOREIGN, \
         {UNAUTH,  NOT_FOUND,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}}
+/* A record anyone may read, or a step anyone may take, wherever it lies. */
+#define ANYONE_ROWS(method, pattern) \
+    {method, pattern, T_HOME, \
+        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}}, \
+    {method, pattern, T_FOREIGN, \
+        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}}
+/* An opinion (or referral) named by id, for the office and the station staff of its region only. */
+#define REGION_STAFF_ROWS(method, pattern) \
+    {method, pattern, T_HOME, \
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}}, \
+    {method, pattern, T_FOREIGN, \
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}}
+/* The same, and also the deputy the opinion was sent to (the own-scope one is; the foreign one is
+ * not sent to them). */
+#define SENT_DEPUTY_ROWS(method, pattern) \
+    {method, pattern, T_HOME, \
+        {UNAUTH,  OK(200),          OK(200),        OK(200),        FORBIDDEN,      FORBIDDEN,      OK(200)}}, \
+    {method, pattern, T_FOREIGN, \
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      NOT_FOUND,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}}
+/* A unit's step on a referral: its own (own scope) or another unit's in the neighbouring county. */
+#define UNIT_ROWS(pattern) \
+    {"POST", pattern, T_HOME, \
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      OK(200),        FORBIDDEN,      FORBIDDEN}}, \
+    {"POST", pattern, T_FOREIGN, \
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      NOT_FOUND,      FORBIDDEN,      FORBIDDEN}}
 /* clang-format on */
 
 typedef struct {
@@ -106,7 +131,22 @@ typedef struct {
  *   read, wherever the record is; writing them belongs to admins inside their own region subtree:
  *   creating into it 201, into a neighbour's 403 out_of_scope; changing or deleting a record of
  *   theirs 200/204, one outside it 404 (it does not exist for them); other roles 403, the public
- *   401. Every delete is sent to a fresh record, so no row depends on another's.
+ *   401. Every delete is sent to a fresh record, so no row depends on another's;
+ * - the opinion loop (SPEC §3): anyone reads the categories, writes in, and follows and rates their
+ *   own opinion with its tracking code and the last four digits of their phone, wherever it is;
+ *   the category tree is one for every region, kept by any admin;
+ * - the inbox, an opinion by id and its files belong to the office and the station staff of the
+ *   opinion's region, and to the deputy it was sent to; its contact details, related items,
+ *   triage and handling to the office and the staff only; answering, and a rating taken by phone,
+ *   to the deputy too. An opinion outside the caller's scope is 404, ?region= a neighbour's is
+ *   403 out_of_scope, and a role with no part in it gets 403;
+ * - a unit lists and reads its own referrals and takes their steps (another unit's is 404); the
+ *   office and the staff of the region read them and grant or refuse more time;
+ * - the figures of a region and a station's record books belong to the office and the station
+ *   staff of the region too.
+ *   Every step is sent to a fresh opinion or referral already in a state that allows it (and every
+ *   retirement to a fresh category), so the answer is the policy's, not the state machine's, and
+ *   no row depends on another's.
  */
 /* clang-format off */
 static const walk_row_t walk[] = {
@@ -149,29 +189,92 @@ static const walk_row_t walk[] = {
         {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
     {"GET", "/api/v1/regions", T_NONE,
         {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
-    {"GET", "/api/v1/regions/:code", T_HOME,
-        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
-    {"GET", "/api/v1/regions/:code", T_FOREIGN,
-        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    ANYONE_ROWS("GET", "/api/v1/regions/:code"),
     REGISTRY_ROWS("congresses"),
     REGISTRY_ROWS("units"),
     REGISTRY_ROWS("stations"),
     REGISTRY_ROWS("groups"),
     REGISTRY_ROWS("deputies"),
     /* service cards (联络站服务卡) and contact cards (代表连心卡): QR codes anyone may scan */
-    {"GET", "/api/v1/stations/:id/qr.svg", T_HOME,
+    ANYONE_ROWS("GET", "/api/v1/stations/:id/qr.svg"),
+    ANYONE_ROWS("GET", "/api/v1/deputies/:id/qr.svg"),
+    /* the opinion loop: the constituent's side */
+    {"GET", "/api/v1/categories", T_NONE,
         {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
-    {"GET", "/api/v1/stations/:id/qr.svg", T_FOREIGN,
-        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
-    {"GET", "/api/v1/deputies/:id/qr.svg", T_HOME,
-        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
-    {"GET", "/api/v1/deputies/:id/qr.svg", T_FOREIGN,
-        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    /* one category tree for every region: any admin keeps it, whichever county's admin made the
+     * category (own scope) or the neighbour's (foreign scope) */
+    {"POST", "/api/v1/categories", T_NONE,
+        {UNAUTH,  OK(201),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"PATCH", "/api/v1/categories/:id", T_HOME,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"PATCH", "/api/v1/categories/:id", T_FOREIGN,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"DELETE", "/api/v1/categories/:id", T_HOME,
+        {UNAUTH,  OK(204),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(204)}},
+    {"DELETE", "/api/v1/categories/:id", T_FOREIGN,
+        {UNAUTH,  OK(204),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(204)}},
+    {"POST", "/api/v1/opinions", T_NONE,
+        {OK(201), OK(201),          OK(201),        OK(201),        OK(201),        OK(201),        OK(201)}},
+    ANYONE_ROWS("GET", "/api/v1/track/:code"),
+    ANYONE_ROWS("POST", "/api/v1/track/:code/rating"),
+    /* the opinion loop: the office, the station staff and the deputies */
+    {"GET", "/api/v1/opinions", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        OK(200),        FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/opinions", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    SENT_DEPUTY_ROWS("GET", "/api/v1/opinions/:id"),
+    SENT_DEPUTY_ROWS("GET", "/api/v1/opinions/:id/attachments/:file"),
+    REGION_STAFF_ROWS("GET", "/api/v1/opinions/:id/contact"),
+    REGION_STAFF_ROWS("GET", "/api/v1/opinions/:id/similar"),
+    REGION_STAFF_ROWS("POST", "/api/v1/opinions/:id/triage"),
+    REGION_STAFF_ROWS("POST", "/api/v1/opinions/:id/reject"),
+    REGION_STAFF_ROWS("POST", "/api/v1/opinions/:id/merge"),
+    REGION_STAFF_ROWS("POST", "/api/v1/opinions/:id/resolve"),
+    REGION_STAFF_ROWS("POST", "/api/v1/opinions/:id/refer"),
+    REGION_STAFF_ROWS("POST", "/api/v1/opinions/:id/to-suggestion"),
+    REGION_STAFF_ROWS("POST", "/api/v1/opinions/:id/keep"),
+    SENT_DEPUTY_ROWS("POST", "/api/v1/opinions/:id/answer"),
+    SENT_DEPUTY_ROWS("POST", "/api/v1/opinions/:id/rate"),
+    /* the opinion loop: referrals (交办) to the units */
+    {"GET", "/api/v1/referrals", T_NONE,
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      OK(200),        FORBIDDEN,      FORBIDDEN}},
+    {"GET", "/api/v1/referrals/:id", T_HOME,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      OK(200),        FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/referrals/:id", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      FORBIDDEN,      NOT_FOUND,      FORBIDDEN,      NOT_FOUND}},
+    UNIT_ROWS("/api/v1/referrals/:id/accept"),
+    UNIT_ROWS("/api/v1/referrals/:id/reply"),
+    UNIT_ROWS("/api/v1/referrals/:id/extension"),
+    UNIT_ROWS("/api/v1/referrals/:id/return"),
+    REGION_STAFF_ROWS("POST", "/api/v1/referrals/:id/extension/grant"),
+    REGION_STAFF_ROWS("POST", "/api/v1/referrals/:id/extension/refuse"),
+    /* the opinion loop: figures, and a station's record books (which name people) */
+    {"GET", "/api/v1/stats", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/stats", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    REGION_STAFF_ROWS("GET", "/api/v1/stations/:id/books/:book"),
 };
 /* clang-format on */
 #define NWALK (sizeof(walk) / sizeof(walk[0]))
 
 /* ---- the one server of the walk ---- */
+
+enum { RUDONG, RUGAO, NCOUNTIES }; /* HOME_REGION, FOREIGN_REGION */
+
+/* The opinion loop of one county, as the walk sets it up. */
+typedef struct {
+    client_t *admin;    /* the office: it takes fresh opinions to the state a step needs */
+    client_t *unit;     /* signed in as the unit of unit_id: it asks for more time */
+    char region[13];    /* what the opinions are about: the staff account's township in 如东县 */
+    long long station;  /* where they are sent */
+    long long unit_id;  /* where they are referred */
+    long long opinion;  /* an open one, for the reads and as the master of merges */
+    char code[16];      /* its tracking code */
+    long long file;     /* its attachment */
+    long long category; /* a category its admin made */
+    long long referral; /* a referral of another one to unit_id, for the reads */
+} county_t;
 
 typedef struct {
     server_t server;
@@ -183,6 +286,9 @@ typedef struct {
     int term;                    /* for unique congress terms (届), above the demo's own */
     long long home_record[5];    /* one record of each registry entity in 如东县 */
     long long foreign_record[5]; /* and one in 如皋市 */
+    long long deputy_id;         /* the deputy account's deputy */
+    client_t rugao_unit;         /* an account of a unit of 如皋市 (the demo has none there) */
+    county_t county[NCOUNTIES];  /* the opinion loop in 如东县 and in 如皋市 */
 } walk_state_t;
 
 static walk_state_t w;
@@ -233,49 +339,259 @@ static json_t *registry_body(int entity, const char *region)
     return NULL;
 }
 
-/* Creates a registry record in the admin's own county; returns its id. */
-static long long create_record(client_t *admin, int entity, const char *region)
-{
-    json_t *body = registry_body(entity, region);
-    char *text = json_dumps(body, 0);
-    json_decref(body);
-    char path[64];
-    snprintf(path, sizeof(path), "/api/v1/%s", registry_plurals[entity]);
-    api_res_t *r = client_request(admin, "POST", path, text);
-    assert_non_null(r);
-    if (r->status != 201)
-        fprintf(stderr, "creating %s in %s: %ld %s (sent %s)\n", registry_plurals[entity], region, r->status, r->body,
-                text);
-    free(text);
-    assert_int_equal(r->status, 201);
-    long long id = (long long)json_integer_value(json_object_get(r->json, "id"));
-    api_res_free(r);
-    assert_true(id > 0);
-    return id;
-}
-
 static long long json_id(const json_t *user)
 {
     return (long long)json_integer_value(json_object_get(user, "id"));
 }
 
-/* Creates an account as an admin client; returns its id. */
-static long long create_account(client_t *admin, const char *username, const char *region)
+/* POSTs body (taken) to path as client, or publicly when client is NULL, for the walk's own
+ * setup: anything but the status wanted fails the test. The caller frees the answer. */
+static api_res_t *post_json(client_t *client, const char *path, json_t *body, long want)
 {
-    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", username, "display_name", username, "password",
-                             "target-password-1", "role", "staff", "region", region);
     char *text = json_dumps(body, 0);
     json_decref(body);
-    api_res_t *r = client_request(admin, "POST", "/api/v1/users", text);
-    free(text);
+    assert_non_null(text);
+    api_res_t *r = client ? client_request(client, "POST", path, text)
+                          : api_request(&w.server, "POST", path, text, strlen(text), NULL, NULL);
     assert_non_null(r);
-    if (r->status != 201)
-        fprintf(stderr, "creating %s in %s: %ld %s\n", username, region, r->status, r->body);
-    assert_int_equal(r->status, 201);
+    if (r->status != want)
+        fprintf(stderr, "setting up: POST %s %s: %ld %s\n", path, text, r->status, r->body);
+    free(text);
+    assert_int_equal(r->status, want);
+    return r;
+}
+
+/* POSTs body (taken) as client and returns the id of what it created. */
+static long long create(client_t *client, const char *path, json_t *body)
+{
+    api_res_t *r = post_json(client, path, body, 201);
     long long id = json_id(r->json);
     api_res_free(r);
     assert_true(id > 0);
     return id;
+}
+
+/* Creates a registry record in the admin's own county; returns its id. */
+static long long create_record(client_t *admin, int entity, const char *region)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/api/v1/%s", registry_plurals[entity]);
+    return create(admin, path, registry_body(entity, region));
+}
+
+/* Creates an account of role as an admin client (of unit_id's unit, unless 0); returns its id. */
+static long long create_account(client_t *admin, const char *username, const char *region, const char *role,
+                                long long unit_id)
+{
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", username, "display_name", username, "password",
+                             "target-password-1", "role", role, "region", region);
+    if (unit_id)
+        json_object_set_new(body, "unit_id", json_integer(unit_id));
+    return create(admin, "/api/v1/users", body);
+}
+
+/* ---- the opinion loop ---- */
+
+#define PHONE "13812345678" /* the constituent's phone in every opinion of the walk */
+#define PHONE4 "5678"
+
+/* How far a fresh opinion is taken before a step is sent to it. */
+typedef enum { STAGE_REGISTERED, STAGE_TRIAGED, STAGE_IN_PROGRESS, STAGE_ANSWERED } stage_t;
+
+/* The state each step needs (SPEC §3): rejecting and merging need none, handling a triage first,
+ * answering a disposition, rating an answer. The moves of fresh_opinion reach them in order. */
+static const struct {
+    const char *step;
+    stage_t stage;
+} opinion_steps[] = {
+    {"triage", STAGE_REGISTERED}, {"reject", STAGE_REGISTERED},  {"merge", STAGE_REGISTERED},
+    {"resolve", STAGE_TRIAGED},   {"refer", STAGE_TRIAGED},      {"to-suggestion", STAGE_TRIAGED},
+    {"keep", STAGE_TRIAGED},      {"answer", STAGE_IN_PROGRESS}, {"rate", STAGE_ANSWERED},
+};
+static const char *const stage_moves[] = {"triage", "keep", "answer"};
+
+/* s past prefix, or NULL when s does not start with it. */
+static const char *after(const char *s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+/* The step a route takes on an opinion or a referral ("triage", "extension/grant"), or NULL. */
+static const char *loop_step(const char *pattern)
+{
+    const char *step = after(pattern, "/api/v1/opinions/:id/");
+    return step ? step : after(pattern, "/api/v1/referrals/:id/");
+}
+
+/* The county of the record (or region) a row names, seen from the caller; T_NONE is their own. */
+static int county_of(int caller, target_t t)
+{
+    return (t != T_FOREIGN) != (caller == ADMIN_RUGAO) ? RUDONG : RUGAO;
+}
+
+/* An opinion to the county's station, with a phone and a file; in 如东县 sent to the demo
+ * deputy too. */
+static json_t *opinion_body(int county)
+{
+    const county_t *k = &w.county[county];
+    json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:s}", "station_id", (json_int_t)k->station, "category", "urban",
+                             "content", "巡查：村口路灯不亮，夜里行走不便", "region", k->region, "phone", PHONE);
+    if (county == RUDONG)
+        json_object_set_new(body, "deputy_id", json_integer(w.deputy_id));
+    /* a PDF ("%PDF-1.4\n%walk\n"), the smallest file it takes */
+    json_object_set_new(body, "attachments",
+                        json_pack("[{s:s, s:s}]", "name", "walk.pdf", "data", "JVBERi0xLjQKJXdhbGsK"));
+    return body;
+}
+
+/* A new category of the one tree, with a code of its own. */
+static json_t *category_body(void)
+{
+    char code[32], name[32];
+    int n = ++w.fresh;
+    snprintf(code, sizeof(code), "walk_%d", n);
+    snprintf(name, sizeof(name), "巡查类别%d", n);
+    return json_pack("{s:s, s:s}", "code", code, "name", name);
+}
+
+/* A body that step (of an opinion or a referral) accepts for a record of the county. */
+static json_t *step_body(const char *step, int county)
+{
+    const county_t *k = &w.county[county];
+    if (strcmp(step, "triage") == 0)
+        return json_pack("{s:s}", "urgency", "urgent");
+    if (strcmp(step, "merge") == 0)
+        return json_pack("{s:I}", "master_id", (json_int_t)k->opinion);
+    if (strcmp(step, "refer") == 0)
+        return json_pack("{s:I}", "unit_id", (json_int_t)k->unit_id);
+    if (strcmp(step, "rate") == 0)
+        return json_pack("{s:s}", "rating", "satisfied");
+    if (strcmp(step, "extension") == 0)
+        return json_pack("{s:i, s:s}", "days", 5, "text", "需要现场勘查");
+    if (strcmp(step, "accept") == 0 || strncmp(step, "extension/", 10) == 0)
+        return json_object();
+    return json_pack("{s:s}", "text", "巡查答复：已安排维修"); /* every other step takes a text */
+}
+
+/* The opinion of a tracking code, found in the office's inbox (a public post is not told its id). */
+static long long opinion_id_of(client_t *admin, const char *code)
+{
+    api_res_t *r = client_request(admin, "GET", "/api/v1/opinions?limit=20", NULL);
+    assert_non_null(r);
+    assert_int_equal(r->status, 200);
+    long long id = 0;
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(r->json, "items"), i, o)
+    {
+        const char *c = json_string_value(json_object_get(o, "tracking_code"));
+        if (c && strcmp(c, code) == 0)
+            id = json_id(o);
+    }
+    api_res_free(r);
+    assert_true(id > 0);
+    return id;
+}
+
+/* Sends a fresh opinion of the county publicly and has its office take it to stage; returns its
+ * id, and its tracking code into code (16 bytes) unless NULL. */
+static long long fresh_opinion(int county, stage_t stage, char *code)
+{
+    county_t *k = &w.county[county];
+    api_res_t *r = post_json(NULL, "/api/v1/opinions", opinion_body(county), 201);
+    char tracking[16];
+    const char *given = json_string_value(json_object_get(r->json, "tracking_code"));
+    snprintf(tracking, sizeof(tracking), "%s", given ? given : "");
+    api_res_free(r);
+    long long id = opinion_id_of(k->admin, tracking);
+    for (int s = 0; s < (int)stage; s++) {
+        char path[96];
+        snprintf(path, sizeof(path), "/api/v1/opinions/%lld/%s", id, stage_moves[s]);
+        api_res_free(post_json(k->admin, path, step_body(stage_moves[s], county), 200));
+    }
+    if (code)
+        snprintf(code, 16, "%s", tracking);
+    return id;
+}
+
+/* Refers a fresh opinion of the county to its unit (which then asks for more time, if
+ * extension_asked); returns the referral's id. */
+static long long fresh_referral(int county, bool extension_asked)
+{
+    county_t *k = &w.county[county];
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/opinions/%lld/refer", fresh_opinion(county, STAGE_TRIAGED, NULL));
+    api_res_t *r = post_json(k->admin, path, step_body("refer", county), 200);
+    long long id = json_id(json_array_get(json_object_get(r->json, "referrals"), 0));
+    api_res_free(r);
+    assert_true(id > 0);
+    if (extension_asked) {
+        snprintf(path, sizeof(path), "/api/v1/referrals/%lld/extension", id);
+        api_res_free(post_json(k->unit, path, step_body("extension", county), 200));
+    }
+    return id;
+}
+
+/* The opinion, referral, station or category a loop route names in the county: a fresh one in
+ * the state its step needs (or to retire), or the county's own; 0 for other routes. */
+static long long loop_target(const walk_row_t *row, int county)
+{
+    const char *pattern = row->pattern;
+    const char *step = loop_step(pattern);
+    if (after(pattern, "/api/v1/opinions/:id")) {
+        for (size_t i = 0; step && i < sizeof(opinion_steps) / sizeof(opinion_steps[0]); i++)
+            if (strcmp(step, opinion_steps[i].step) == 0)
+                return fresh_opinion(county, opinion_steps[i].stage, NULL);
+        return w.county[county].opinion; /* a read: contact details, related items */
+    }
+    if (after(pattern, "/api/v1/referrals/:id"))
+        return step ? fresh_referral(county, strncmp(step, "extension/", 10) == 0) : w.county[county].referral;
+    if (after(pattern, "/api/v1/stations/:id/books/")) /* the station its opinions are sent to */
+        return w.county[county].station;
+    if (after(pattern, "/api/v1/categories/:id"))
+        return strcmp(row->method, "DELETE") == 0
+                   ? create(w.county[county].admin, "/api/v1/categories", category_body())
+                   : w.county[county].category;
+    return 0;
+}
+
+/* The demo's places of the loop in 如东县 (from the staff, deputy and unit sessions) and the
+ * walk's own in 如皋市, an account of its unit, and one opinion and one referral in each. */
+static void loop_setup(const json_t *staff, const json_t *deputy, const json_t *unit)
+{
+    county_t *k = &w.county[RUDONG];
+    k->admin = &w.clients[ADMIN];
+    k->unit = &w.clients[UNIT];
+    snprintf(k->region, sizeof(k->region), "%s", json_string_value(json_object_get(staff, "region")));
+    k->station = (long long)json_integer_value(json_array_get(json_object_get(staff, "stations"), 0));
+    k->unit_id = (long long)json_integer_value(json_object_get(unit, "unit_id"));
+    w.deputy_id = (long long)json_integer_value(json_object_get(deputy, "deputy_id"));
+    assert_true(k->station > 0 && k->unit_id > 0 && w.deputy_id > 0);
+
+    k = &w.county[RUGAO];
+    k->admin = &w.clients[ADMIN_RUGAO];
+    k->unit = &w.rugao_unit;
+    snprintf(k->region, sizeof(k->region), "%s", FOREIGN_REGION);
+    k->station = w.foreign_record[2];
+    k->unit_id = w.foreign_record[1];
+    create_account(k->admin, "walk-rugao-unit", FOREIGN_REGION, "unit", k->unit_id);
+    assert_true(client_login(k->unit, &w.server, "walk-rugao-unit", "target-password-1"));
+
+    for (int c = 0; c < NCOUNTIES; c++) {
+        k = &w.county[c];
+        k->opinion = fresh_opinion(c, STAGE_REGISTERED, k->code);
+        k->category = create(k->admin, "/api/v1/categories", category_body());
+        k->referral = fresh_referral(c, false);
+        char path[64];
+        snprintf(path, sizeof(path), "/api/v1/opinions/%lld", k->opinion);
+        api_res_t *r = client_request(k->admin, "GET", path, NULL);
+        assert_non_null(r);
+        assert_int_equal(r->status, 200);
+        k->file = json_id(json_array_get(json_object_get(r->json, "attachments"), 0));
+        api_res_free(r);
+        assert_true(k->file > 0);
+    }
 }
 
 static int walk_setup(void **state)
@@ -285,6 +601,7 @@ static int walk_setup(void **state)
     w.term = 20;
     /* the password rows send wrong passwords on purpose; they must not trip the login limit */
     server_up(&w.server, (const char *const[]){"--rate-limits=off", NULL});
+    json_t *users[NCALLERS] = {NULL}; /* each caller's session user */
     for (int c = ADMIN; c < NCALLERS; c++) {
         if (!client_login(&w.clients[c], &w.server, caller_names[c], DEMO_PASSWORD)) {
             fprintf(stderr, "cannot sign in as %s\n", caller_names[c]);
@@ -298,16 +615,20 @@ static int walk_setup(void **state)
             server_stop(&w.server);
             return -1;
         }
-        w.self_id[c] = json_id(json_object_get(r->json, "user"));
+        users[c] = json_incref(json_object_get(r->json, "user"));
+        w.self_id[c] = json_id(users[c]);
         api_res_free(r);
     }
     w.clients[PUBLIC].server = &w.server;
-    w.home_target = create_account(&w.clients[ADMIN], "walk-zhongshan", HOME_REGION);
-    w.foreign_target = create_account(&w.clients[ADMIN_RUGAO], "walk-rugao", FOREIGN_REGION);
+    w.home_target = create_account(&w.clients[ADMIN], "walk-zhongshan", HOME_REGION, "staff", 0);
+    w.foreign_target = create_account(&w.clients[ADMIN_RUGAO], "walk-rugao", FOREIGN_REGION, "staff", 0);
     for (size_t e = 0; e < NREGISTRY; e++) {
         w.home_record[e] = create_record(&w.clients[ADMIN], (int)e, HOME_REGION);
         w.foreign_record[e] = create_record(&w.clients[ADMIN_RUGAO], (int)e, FOREIGN_REGION);
     }
+    loop_setup(users[STAFF], users[DEPUTY], users[UNIT]);
+    for (int c = ADMIN; c < NCALLERS; c++)
+        json_decref(users[c]);
     return 0;
 }
 
@@ -320,14 +641,18 @@ static int walk_teardown(void **state)
 
 /* ---- one check ---- */
 
-/* The record a row names for the caller; a registry delete gets a fresh one, made by the admin
- * of the county it lies in, so a wrongly allowed delete cannot change another row's answer. */
+/* The record a row names for the caller; a registry delete (and a step of the opinion loop) gets
+ * a fresh one, made by the admin of the county it lies in, so a wrongly allowed delete or step
+ * cannot change another row's answer. */
 static long long target_id(const walk_row_t *row, int caller, target_t t)
 {
     bool rugao = caller == ADMIN_RUGAO;
     int entity = registry_index(row->pattern);
+    long long loop = loop_target(row, county_of(caller, t));
+    if (loop)
+        return loop;
     if (entity >= 0) {
-        bool in_rudong = (t == T_HOME) != rugao;
+        bool in_rudong = county_of(caller, t) == RUDONG;
         if (strcmp(row->method, "DELETE") == 0)
             return create_record(&w.clients[in_rudong ? ADMIN : ADMIN_RUGAO], entity,
                                  in_rudong ? HOME_REGION : FOREIGN_REGION);
@@ -342,17 +667,31 @@ static long long target_id(const walk_row_t *row, int caller, target_t t)
     return 0;
 }
 
-/* The path with :id replaced by the target's id, or :code by the target's region code. */
+/* The path with :id replaced by the target's id (and :file or :book after it), or :code by the
+ * target's region code (or tracking code). */
 static void fill_path(const walk_row_t *row, int caller, char *out, size_t len)
 {
     const char *param = strstr(row->pattern, ":id");
     const char *code = strstr(row->pattern, ":code");
+    const char *track = after(row->pattern, "/api/v1/track/:code");
+    if (track) {
+        /* the county's own opinion to follow; a rating, a fresh one with an answer to rate */
+        int county = county_of(caller, row->target);
+        char fresh[16];
+        if (*track)
+            fresh_opinion(county, STAGE_ANSWERED, fresh);
+        snprintf(out, len, "/api/v1/track/%s%s", *track ? fresh : w.county[county].code,
+                 *track ? track : "?phone4=" PHONE4);
+        return;
+    }
     if (code) {
         snprintf(out, len, "%.*s%s%s", (int)(code - row->pattern), row->pattern,
                  row->target == T_FOREIGN ? foreign_region(caller) : home_region(caller), code + 5);
         return;
     }
-    if (param == NULL && row->target == T_FOREIGN && strstr(row->pattern, "/export.csv")) {
+    if (param == NULL && row->target == T_FOREIGN &&
+        (strstr(row->pattern, "/export.csv") || strcmp(row->pattern, "/api/v1/stats") == 0 ||
+         strcmp(row->pattern, "/api/v1/opinions") == 0)) {
         snprintf(out, len, "%s?region=%s", row->pattern, foreign_region(caller));
         return;
     }
@@ -362,6 +701,13 @@ static void fill_path(const walk_row_t *row, int caller, char *out, size_t len)
     }
     snprintf(out, len, "%.*s%lld%s", (int)(param - row->pattern), row->pattern, target_id(row, caller, row->target),
              param + 3);
+    /* a second parameter: the attachment of the county's opinion, or a record book */
+    char *second = strchr(out, ':');
+    size_t left = second ? len - (size_t)(second - out) : 0;
+    if (second && strcmp(second, ":file") == 0)
+        snprintf(second, left, "%lld", w.county[county_of(caller, row->target)].file);
+    else if (second && strcmp(second, ":book") == 0)
+        snprintf(second, left, "%s", "opinions");
 }
 
 static bool is_import(const walk_row_t *row)
@@ -405,10 +751,19 @@ static char *valid_body(const walk_row_t *row, int caller)
     } else if (registry_index(row->pattern) >= 0 && strcmp(row->method, "POST") == 0) {
         const char *region = row->target == T_FOREIGN ? foreign_region(caller) : home_region(caller);
         body = registry_body(registry_index(row->pattern), region);
-    } else if (registry_index(row->pattern) >= 0 && strcmp(row->method, "PATCH") == 0) {
+    } else if (strcmp(row->pattern, "/api/v1/categories") == 0 && strcmp(row->method, "POST") == 0) {
+        body = category_body();
+    } else if ((registry_index(row->pattern) >= 0 || after(row->pattern, "/api/v1/categories/")) &&
+               strcmp(row->method, "PATCH") == 0) {
         body = json_pack("{s:s}", "name", "巡查后改名");
     } else if (strcmp(row->method, "PATCH") == 0) {
         body = json_pack("{s:b}", "disabled", 0);
+    } else if (strcmp(row->pattern, "/api/v1/opinions") == 0 && strcmp(row->method, "POST") == 0) {
+        body = opinion_body(county_of(caller, T_NONE));
+    } else if (after(row->pattern, "/api/v1/track/:code/rating")) {
+        body = json_pack("{s:s, s:s}", "phone4", PHONE4, "rating", "satisfied");
+    } else if (loop_step(row->pattern) && strcmp(row->method, "POST") == 0) {
+        body = step_body(loop_step(row->pattern), county_of(caller, row->target));
     } else if (strcmp(row->method, "GET") != 0 && strcmp(row->method, "DELETE") != 0) {
         fail_msg("no valid body is known for %s %s: add one to valid_body", row->method, row->pattern);
     }
