@@ -167,6 +167,7 @@ typedef struct {
     char token[TOKEN_LEN + 1]; /* handed out when no phone was given */
     int triage_days, answer_days;
     bool replayed;             /* the idempotency key had been used: the first answer again */
+    char *replayed_token;      /* the first answer's token, sealed (owned) */
     struct {
         const char *mime;
         unsigned char *data;   /* owned */
@@ -178,6 +179,8 @@ typedef struct {
 static void intake_free(intake_write_t *w)
 {
     store_opinion_free(&w->opinion);
+    free(w->replayed_token);
+    w->replayed_token = NULL;
     for (int i = 0; i < w->nfiles; i++)
         free(w->files[i].data);
     w->nfiles = 0;
@@ -211,8 +214,8 @@ static int intake_run(http_write_t *w, store_t *db)
             o->triage_due = first.triage_due;
             o->answer_due = first.answer_due;
             in->token[0] = '\0';
-            if (first.secret_sealed)
-                snprintf(in->token, sizeof(in->token), "%s", first.secret_sealed); /* opened in respond */
+            in->replayed_token = first.secret_sealed; /* opened in respond */
+            first.secret_sealed = NULL;
             store_opinion_free(&first);
             return STORE_OK;
         }
@@ -261,8 +264,8 @@ static void intake_respond(http_write_t *w, http_req_t *r, int status)
                                  "answer_due", (json_int_t)o->answer_due);
         if (r->session)
             json_object_set_new(body, "id", json_integer(o->id));
-        if (in->replayed && in->token[0]) {
-            char *token = vault_open(http_vault(r), in->token, NULL);
+        if (in->replayed && in->replayed_token) {
+            char *token = vault_open(http_vault(r), in->replayed_token, NULL);
             if (token)
                 json_object_set_new(body, "token", json_string(token));
             free(token);
@@ -330,11 +333,15 @@ static void read_channel(api_input_t *in, store_opinion_t *o)
 /* The constituent's name, phone and address, sealed; the phone's hash and last digits kept. */
 static void read_person(api_input_t *in, store_opinion_t *o)
 {
-    const char *name = api_text(in, "name", 1, 50, false);
-    const char *phone = api_text(in, "phone", 1, 20, false);
-    const char *address = api_text(in, "address", 1, 200, false);
+    const char *name = api_text(in, "name", 0, 50, false);
+    const char *phone = api_text(in, "phone", 0, 20, false);
+    const char *address = api_text(in, "address", 0, 200, false);
     if (in->failed)
         return;
+    /* a field left empty on the form is not given */
+    name = name && *name ? name : NULL;
+    phone = phone && *phone ? phone : NULL;
+    address = address && *address ? address : NULL;
     const vault_t *v = http_vault(in->r);
     char digits[16];
     if (phone) {

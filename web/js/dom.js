@@ -44,9 +44,9 @@ export function label(group, code) {
   return has(key) ? t(key) : String(code);
 }
 
-/* The query parameter id as a positive whole number, or null. */
-export function idParam() {
-  const raw = new URLSearchParams(window.location.search).get('id');
+/* The query parameter id (or another, such as deputy) as a positive whole number, or null. */
+export function idParam(name = 'id') {
+  const raw = new URLSearchParams(window.location.search).get(name);
   return raw && /^[1-9][0-9]{0,15}$/.test(raw) ? raw : null;
 }
 

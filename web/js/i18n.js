@@ -27,6 +27,7 @@ export const dictionaries = {
     'portal.staff.heading': '工作人员入口',
     'portal.staff.text': '已开通账号的工作人员请由此登录工作台。',
     'portal.staff.link': '进入工作台',
+    'portal.track': '查询办理进度',
 
     'staff.title': '工作台 - 人大代表联络站',
     'staff.heading': '工作台',
@@ -401,6 +402,7 @@ export const dictionaries = {
     'staff.heading': 'Staff workspace',
     'staff.loading': 'Loading…',
     'staff.noscript': 'The staff workspace needs JavaScript.',
+    'portal.track': 'Track a message',
 
     'login.heading': 'Sign in',
     'login.intro': 'Sign in with the account your deputy-affairs office gave you.',

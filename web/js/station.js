@@ -5,6 +5,7 @@
 import {t} from './i18n.js';
 import {h, label, degrees, telHref} from './dom.js';
 import {recordPage, details, section, linkList, qrCard} from './record.js';
+import {writeCard} from './opinion-public.js';
 
 function position(s) {
   if (!Number.isFinite(s.latitude) || !Number.isFinite(s.longitude))
@@ -51,6 +52,7 @@ function build(s) {
   const prints = [['card.link.station', `/card.html?station=${s.id}`]];
   if (deputies.length)
     prints.push(['card.link.all', `/card.html?station=${s.id}&all=1`]);
+  parts.push(writeCard('station', s));
   parts.push(qrCard('stations', s.id, t('station.qr.alt', {name: s.name}), prints));
   return parts;
 }
