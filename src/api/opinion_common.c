@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/calendar.h"
 #include "store/calendar.h"
@@ -37,6 +38,21 @@ int64_t opinion_warn_until(const calendar_t *cal, int64_t now)
 {
     bool working_today = calendar_is_working_day(cal, calendar_day_of(now));
     return calendar_add_working_days(cal, now, working_today ? OPINION_WARN_DAYS - 1 : OPINION_WARN_DAYS);
+}
+
+const char *opinion_flag_name(const calendar_t *cal, int64_t now, int64_t due)
+{
+    calendar_flag_t flag = due ? calendar_deadline_flag(cal, now, due, OPINION_WARN_DAYS) : CALENDAR_FLAG_NONE;
+    return flag == CALENDAR_FLAG_OVERDUE ? "overdue" : flag == CALENDAR_FLAG_WARN ? "warn" : "none";
+}
+
+const char *opinion_flag(store_t *db, int64_t due)
+{
+    calendar_t cal;
+    calendar_init(&cal);
+    const char *name = store_calendar_load(db, &cal) == STORE_OK ? opinion_flag_name(&cal, time(NULL), due) : "none";
+    calendar_free(&cal);
+    return name;
 }
 
 bool opinion_read_period(http_req_t *r, int64_t *from, int64_t *to)

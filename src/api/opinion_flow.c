@@ -429,6 +429,7 @@ static json_t *staff_json(store_t *db, const store_opinion_t *o)
     set_text(j, "rating", opinion_rating_name(o->rating));
     set_text(j, "rating_comment", o->rating_comment);
     json_object_set_new(j, "reopens", json_integer(o->reopens));
+    json_object_set_new(j, "flag", json_string(opinion_flag(db, store_opinion_current_due(o))));
     json_object_set_new(j, "triage_due", json_integer(o->triage_due));
     json_object_set_new(j, "answer_due", json_integer(o->answer_due));
     json_t *referrals = json_array(), *timeline = json_array(), *files = json_array();
@@ -559,7 +560,6 @@ static int send_file(const store_attachment_t *a, void *arg)
     }
     /* served as a download: a browser never runs or renders it inside the workspace */
     http_add_header(f->r, "content-disposition", "attachment");
-    http_add_header(f->r, "cache-control", "private, no-store");
     http_reply_text(f->r, 200, a->mime, a->data, a->bytes);
     return 1;
 }

@@ -19,11 +19,6 @@
 enum { PAGE_MAX = 100, SIMILAR_POOL = 500, SIMILAR_SHOWN = 5 };
 static const double SIMILAR_MIN = 0.2;
 
-static const char *flag_name(calendar_flag_t flag)
-{
-    return flag == CALENDAR_FLAG_OVERDUE ? "overdue" : flag == CALENDAR_FLAG_WARN ? "warn" : "none";
-}
-
 /* The deadlines a flag filter keeps: overdue before now, warn from now to the end of the last
  * working day that still counts as near (the rule of calendar_deadline_flag). */
 static void flag_bounds(const calendar_t *cal, const char *flag, int64_t now, store_opinion_filter_t *f)
@@ -48,9 +43,7 @@ static int list_item(const store_opinion_t *o, void *arg)
 {
     list_walk_t *w = arg;
     json_t *j = opinion_summary_json(o);
-    int64_t due = store_opinion_current_due(o);
-    json_object_set_new(j, "flag", json_string(due ? flag_name(calendar_deadline_flag(w->cal, w->now, due, OPINION_WARN_DAYS))
-                                                   : "none"));
+    json_object_set_new(j, "flag", json_string(opinion_flag_name(w->cal, w->now, store_opinion_current_due(o))));
     json_array_append_new(w->items, j);
     w->last_id = o->id;
     w->count++;
@@ -202,8 +195,7 @@ static void contact_respond(http_write_t *w, http_req_t *r, int status)
     set_opened(r, j, "phone", o.phone_sealed);
     set_opened(r, j, "address", o.address_sealed);
     store_opinion_free(&o);
-    http_add_header(r, "cache-control", "no-store");
-    http_reply_json(r, 200, j);
+    http_reply_json(r, 200, j); /* never cached: every reply is no-store */
 }
 
 int api_opinions_contact(http_req_t *r)
@@ -287,10 +279,14 @@ static json_t *referral_json(store_t *db, const store_referral_t *ref)
                           (json_int_t)ref->unit_id, "unit_name", ref->unit_name, "state",
                           referral_state_name(ref->state), "due", (json_int_t)ref->due, "extension_pending",
                           ref->extension_pending, "created_at", (json_int_t)ref->created_at);
+    bool open = referral_open(ref->state);
+    json_object_set_new(j, "flag", json_string(open ? opinion_flag(db, ref->due) : "none"));
     if (ref->reply)
         json_object_set_new(j, "reply", json_string(ref->reply));
-    if (ref->extension_days)
+    if (ref->extension_days) {
         json_object_set_new(j, "extension_days", json_integer(ref->extension_days));
+        json_object_set_new(j, "extension_reason", json_string(ref->extension_reason));
+    }
     store_opinion_t o;
     if (store_opinion_get(db, ref->opinion_id, &o) != STORE_OK) {
         json_decref(j);
