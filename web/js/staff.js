@@ -1,11 +1,15 @@
 /* staff: the staff workspace - sign in and out, change password, and for admins the
- * accounts of their region, a form to create one, and the registry (registry.js). */
+ * accounts of their region, a form to create one, and the registry (registry.js). Staff,
+ * admins and deputies get the opinions inbox (inbox.js); unit accounts their referrals
+ * (unit_inbox.js). */
 
 import {initI18n, t, has, getLang} from './i18n.js';
 import {api, setCsrfToken} from './api.js';
 import {say, rerenderMessages, capitalize, errorText, clearFormError, showFormError, missingField, formValues, once}
   from './forms.js';
 import * as registry from './registry.js';
+import * as inbox from './inbox.js';
+import * as unitInbox from './unit_inbox.js';
 
 const PAGE = 100; /* accounts fetched per request */
 
@@ -48,6 +52,8 @@ function showSignedOut() {
   for (const id of ['signout-error', 'users-error', 'users-status', 'create-error', 'password-error', 'password-status'])
     say(id, null);
   registry.hide();
+  inbox.hide();
+  unitInbox.hide();
 }
 
 function renderMe() {
@@ -72,6 +78,10 @@ function showSignedIn(session) {
     loadUsers();
     registry.show(state.me, {onSessionLost: sessionLost});
   }
+  if (['staff', 'admin', 'deputy'].includes(state.me.role))
+    inbox.show(state.me, {onSessionLost: sessionLost});
+  if (state.me.role === 'unit')
+    unitInbox.show(state.me, {onSessionLost: sessionLost});
 }
 
 /* A request answered 401 after sign-in: the session ended elsewhere (expired, password
@@ -270,6 +280,8 @@ function start() {
       renderMe();
       renderUsers();
       registry.render();
+      inbox.render();
+      unitInbox.render();
     }
   });
   $('login-form').addEventListener('submit', onLogin);
