@@ -246,7 +246,7 @@ test('clerk_merges_the_twin_into_it_picking_from_the_similar_list', {timeout: 60
   // back in the open list, the twin is gone
   await page.getByRole('button', {name: '返回列表'}).click();
   await row(page, data.lamp.code).waitFor();
-  assert.equal(await row(page, data.twin.code).count(), 0);
+  await until('the twin gone from the open list', async () => await row(page, data.twin.code).count() === 0);
   assertNoProblems(page);
   await page.close();
 });
@@ -359,6 +359,30 @@ test('unsatisfied_rating_brings_it_back_in_progress_and_a_second_answer_is_rated
   assert.match(timeline, /已答复 → 办理中/, 'the reopening shows');
   assert.deepEqual(await stepButtons(page), [], 'nothing to do once closed');
   await page.getByText('此件当前无需办理。').waitFor();
+  assertNoProblems(page);
+  await page.close();
+});
+
+test('the_stations_figures_and_its_feedback_book_show_the_closed_loop', {timeout: 60000}, async () => {
+  const page = await staffPage();
+  const reports = page.getByRole('region', {name: '统计与台账'});
+  await reports.getByLabel('联络站').waitFor();
+  const stats = (await server.call(data.staff, 'GET', `/api/v1/stats?station=${data.station}&from=${new Date().getFullYear()}-01-01`)).body;
+  await until('the figures shown', async () => /\d/.test(await reports.locator('.reports-figures').textContent().catch(() => '')));
+  const figure = async (label) => (await reports.locator('.reports-figures div').filter({hasText: label}).locator('dd').textContent()).trim();
+  assert.equal(await figure('收集意见'), String(stats.totals.collected));
+  assert.equal(await figure('已反馈'), String(stats.totals.answered));
+  assert.ok(stats.totals.rated >= 1 && stats.totals.collected >= 2, 'the loop\'s opinions are counted');
+  const urban = stats.by_category.find((c) => c.code === 'urban');
+  assert.match(await reports.locator('.reports-bars').textContent(), new RegExp(`城建\\s*${urban.collected}`));
+
+  await reports.getByRole('link', {name: '反馈群众意见和诉求情况记录簿'}).click();
+  await page.getByRole('heading', {level: 1, name: '反馈群众意见和诉求情况记录簿'}).waitFor();
+  const entry = page.locator('#book-table tbody tr').filter({hasText: data.lamp.code});
+  await entry.waitFor();
+  const text = await entry.textContent();
+  assert.ok(text.includes(ANSWER_2), 'the last answer is in the book');
+  assert.ok(text.includes('满意'), 'with its rating');
   assertNoProblems(page);
   await page.close();
 });

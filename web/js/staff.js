@@ -10,6 +10,7 @@ import {say, rerenderMessages, capitalize, errorText, clearFormError, showFormEr
 import * as registry from './registry.js';
 import * as inbox from './inbox.js';
 import * as unitInbox from './unit_inbox.js';
+import * as reports from './reports.js';
 
 const PAGE = 100; /* accounts fetched per request */
 
@@ -54,6 +55,7 @@ function showSignedOut() {
   registry.hide();
   inbox.hide();
   unitInbox.hide();
+  reports.hide();
 }
 
 function renderMe() {
@@ -80,6 +82,8 @@ function showSignedIn(session) {
   }
   if (['staff', 'admin', 'deputy'].includes(state.me.role))
     inbox.show(state.me, {onSessionLost: sessionLost});
+  if (['staff', 'admin'].includes(state.me.role))
+    reports.show(state.me, {onSessionLost: sessionLost});
   if (state.me.role === 'unit')
     unitInbox.show(state.me, {onSessionLost: sessionLost});
 }
@@ -282,6 +286,7 @@ function start() {
       registry.render();
       inbox.render();
       unitInbox.render();
+      reports.render();
     }
   });
   $('login-form').addEventListener('submit', onLogin);
@@ -289,6 +294,7 @@ function start() {
   $('password-form').addEventListener('submit', onChangePassword);
   $('create-form').addEventListener('submit', onCreateUser);
   $('users-more').addEventListener('click', () => loadUsers(true));
+  reports.init();
   restoreSession();
 }
 

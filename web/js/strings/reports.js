@@ -1,0 +1,55 @@
+/* Strings of the workspace's figures and record books (reports.js). */
+import {addStrings} from '../i18n.js';
+
+addStrings({
+  'zh-CN': {
+    'reports.heading': '统计与台账',
+    'reports.station': '联络站',
+    'reports.from': '开始日期',
+    'reports.to': '结束日期',
+    'reports.show': '统计',
+    'reports.loading': '正在统计…',
+    'reports.error': '无法统计：{message}',
+    'reports.none': '您的账号没有关联联络站，也没有可统计的联络站。',
+    'reports.figures': '办理情况',
+    'reports.collected': '收集意见',
+    'reports.answered': '已反馈',
+    'reports.feedback_rate': '反馈率',
+    'reports.rated': '已评价',
+    'reports.satisfaction_rate': '满意率（含基本满意）',
+    'reports.overdue': '超期未办',
+    'reports.no_rate': '—',
+    'reports.by_category': '按类别',
+    'reports.category': '类别',
+    'reports.count': '件数',
+    'reports.books': '三本台账',
+    'reports.book.reception': '接待走访群众记录簿',
+    'reports.book.opinions': '建议意见情况记录簿',
+    'reports.book.feedback': '反馈群众意见和诉求情况记录簿'
+  },
+  en: {
+    'reports.heading': 'Figures and record books',
+    'reports.station': 'Station',
+    'reports.from': 'From',
+    'reports.to': 'To',
+    'reports.show': 'Count',
+    'reports.loading': 'Counting…',
+    'reports.error': 'Cannot count: {message}',
+    'reports.none': 'Your account has no station, and there is no station to count.',
+    'reports.figures': 'Handling',
+    'reports.collected': 'Opinions collected',
+    'reports.answered': 'Answered',
+    'reports.feedback_rate': 'Feedback rate',
+    'reports.rated': 'Rated',
+    'reports.satisfaction_rate': 'Satisfaction (incl. fairly satisfied)',
+    'reports.overdue': 'Overdue',
+    'reports.no_rate': '—',
+    'reports.by_category': 'By category',
+    'reports.category': 'Category',
+    'reports.count': 'Count',
+    'reports.books': 'The three record books',
+    'reports.book.reception': 'Reception and visit record',
+    'reports.book.opinions': 'Opinions and suggestions record',
+    'reports.book.feedback': 'Feedback record'
+  }
+});
