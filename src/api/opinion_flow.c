@@ -371,6 +371,8 @@ static int event_item(const store_opinion_event_t *e, void *arg)
 {
     json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at", (json_int_t)e->at, "actor",
                           e->actor, "action", e->action, "from", e->from_state, "to", e->to_state);
+    if (e->actor_name[0])
+        json_object_set_new(j, "actor_name", json_string(e->actor_name));
     if (e->note[0])
         json_object_set_new(j, "note", json_string(e->note));
     if (e->public_note[0])

@@ -338,8 +338,9 @@ int store_opinion_events_each(store_t *db, int64_t opinion_id,
                               int (*fn)(const store_opinion_event_t *e, void *arg), void *arg)
 {
     store_stmt_t *st = store_prepare(
-        db, "SELECT id, opinion_id, at, coalesce(actor_id, 0), actor, action, coalesce(from_state, ''), to_state,"
-            " note, public_note FROM opinion_events WHERE opinion_id = $1 ORDER BY id");
+        db, "SELECT e.id, e.opinion_id, e.at, coalesce(e.actor_id, 0), e.actor, e.action, coalesce(e.from_state, ''),"
+            " e.to_state, e.note, e.public_note, coalesce(u.display_name, '')"
+            " FROM opinion_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.opinion_id = $1 ORDER BY e.id");
     if (st == NULL)
         return STORE_ERR;
     store_bind_int(st, 1, opinion_id);
@@ -348,7 +349,7 @@ int store_opinion_events_each(store_t *db, int64_t opinion_id,
         store_opinion_event_t e = {
             store_col_int(st, 0), store_col_int(st, 1), store_col_int(st, 2), store_col_int(st, 3),
             store_col_text(st, 4), store_col_text(st, 5), store_col_text(st, 6), store_col_text(st, 7),
-            store_col_text(st, 8), store_col_text(st, 9),
+            store_col_text(st, 8), store_col_text(st, 9), store_col_text(st, 10),
         };
         if (fn(&e, arg))
             break;

@@ -102,6 +102,7 @@ int store_opinion_figures(store_t *db, const store_opinion_filter_t *f, int64_t 
 typedef struct {
     int64_t id, opinion_id, at, actor_id;
     const char *actor, *action, *from_state, *to_state, *note, *public_note;
+    const char *actor_name; /* the account's display name when read back ("" for none) */
 } store_opinion_event_t;
 
 int store_opinion_event_add(store_t *db, const store_opinion_event_t *e);

@@ -355,7 +355,7 @@ test('unsatisfied_rating_brings_it_back_in_progress_and_a_second_answer_is_rated
   for (const words of [REFER_NOTE, EXTENSION_REASON, UNIT_REPLY, ANSWER_1, '路灯还是不亮', ANSWER_2])
     assert.ok(timeline.includes(words), `the timeline holds “${words}”`);
   assert.ok(timeline.includes('群众'), 'the constituent\'s steps are theirs');
-  assert.ok(timeline.includes('unit'), 'the unit\'s steps name its account');
+  assert.ok(timeline.includes(data.unit.user.display_name), 'the unit\'s steps name its account');
   assert.match(timeline, /已答复 → 办理中/, 'the reopening shows');
   assert.deepEqual(await stepButtons(page), [], 'nothing to do once closed');
   await page.getByText('此件当前无需办理。').waitFor();

@@ -244,10 +244,12 @@ function ratingOf(e, o, last) {
   return last && o.rating ? o.rating : null;
 }
 
-function actorName(actor) {
-  if (actor === 'constituent')
+/* Who took a step: the constituent, "me", or the account's display name (its username for
+ * the server's own steps). */
+function actorName(e) {
+  if (e.actor === 'constituent')
     return t('inbox.actor.constituent');
-  return actor === current.ctx.me.username ? t('inbox.actor.me') : actor;
+  return e.actor === current.ctx.me.username ? t('inbox.actor.me') : e.actor_name || e.actor;
 }
 
 function timeline(o) {
@@ -261,7 +263,7 @@ function timeline(o) {
       return h('li', {class: 'timeline-item'},
         h('p', {class: 'timeline-head'},
           h('span', {class: 'timeline-what'}, what),
-          h('span', {class: 'item-meta'}, `${beijingTime(e.at)} · ${actorName(e.actor)}`)),
+          h('span', {class: 'item-meta'}, `${beijingTime(e.at)} · ${actorName(e)}`)),
         e.from && e.from !== e.to
           ? h('p', {class: 'item-meta'}, t('inbox.timeline.moved', {from: word('state', e.from), to: word('state', e.to)}))
           : null,
