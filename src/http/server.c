@@ -191,10 +191,39 @@ static SSL_CTX *open_tls(const config_t *cfg, char *err, size_t errlen)
 
 /* ---- loops ---- */
 
+static void on_filecache_timeout(h2o_timeout_entry_t *entry);
+
+/*
+ * Makes the loop's h2o event loop, context and listener. It runs on the loop's own thread: h2o
+ * 2.2.5 takes socket buffers from a per-thread pool without a lock, so a loop whose sockets
+ * (its wake-up pipe included) were made on another thread shares that thread's pool with
+ * every loop made there - and two loops reading writer replies at once corrupt it.
+ */
+static void loop_attach(http_loop_t *loop)
+{
+    http_server_t *s = loop->server;
+    h2o_context_init(&loop->ctx, h2o_evloop_create(), &s->globalconf);
+    h2o_multithread_register_receiver(loop->ctx.queue, &loop->replies, http_on_replies);
+    h2o_timeout_init(loop->ctx.loop, &loop->filecache_timeout, 1000);
+    loop->filecache_entry.cb = on_filecache_timeout;
+    h2o_timeout_link(loop->ctx.loop, &loop->filecache_timeout, &loop->filecache_entry);
+    loop->accept_ctx.ctx = &loop->ctx;
+    loop->accept_ctx.hosts = s->globalconf.hosts;
+    loop->accept_ctx.ssl_ctx = s->ssl_ctx;
+    loop->listener = h2o_evloop_socket_create(loop->ctx.loop, loop->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    loop->listener->data = loop;
+    h2o_socket_read_start(loop->listener, on_accept);
+    pthread_mutex_lock(&s->ready_lock);
+    s->ready++;
+    pthread_cond_broadcast(&s->ready_cv);
+    pthread_mutex_unlock(&s->ready_lock);
+}
+
 static void *loop_main(void *arg)
 {
     http_loop_t *loop = arg;
     http_server_t *s = loop->server;
+    loop_attach(loop);
     while (!atomic_load(&s->stopping))
         h2o_evloop_run(loop->ctx.loop, INT32_MAX);
 
@@ -224,23 +253,11 @@ static int loop_init(http_loop_t *loop, http_server_t *s, char *err, size_t errl
     if (store_open(&loop->reader, s->cfg->db, STORE_READ_ONLY, err, errlen) != STORE_OK)
         return -1;
     loop->cache = http_cache_new();
-    h2o_context_init(&loop->ctx, h2o_evloop_create(), &s->globalconf);
-    h2o_multithread_register_receiver(loop->ctx.queue, &loop->replies, http_on_replies);
-    h2o_timeout_init(loop->ctx.loop, &loop->filecache_timeout, 1000);
-    loop->filecache_entry.cb = on_filecache_timeout;
-    h2o_timeout_link(loop->ctx.loop, &loop->filecache_timeout, &loop->filecache_entry);
-    loop->accept_ctx.ctx = &loop->ctx;
-    loop->accept_ctx.hosts = s->globalconf.hosts;
-    loop->accept_ctx.ssl_ctx = s->ssl_ctx;
-    int fd = dup(s->listen_fd);
-    if (fd < 0) {
+    if ((loop->listen_fd = dup(s->listen_fd)) < 0) {
         snprintf(err, errlen, "dup: %s", strerror(errno));
         return -1;
     }
-    loop->listener = h2o_evloop_socket_create(loop->ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-    loop->listener->data = loop;
-    h2o_socket_read_start(loop->listener, on_accept);
-    return 0;
+    return 0; /* the rest is made on the loop's own thread (loop_attach) */
 }
 
 static void configure_h2o(http_server_t *s)
@@ -349,6 +366,8 @@ int http_server_run(const config_t *cfg, const http_route_t *routes, http_tick_t
     s->tick = tick;
     pthread_mutex_init(&s->ip_lock, NULL);
     pthread_mutex_init(&s->tick_lock, NULL);
+    pthread_mutex_init(&s->ready_lock, NULL);
+    pthread_cond_init(&s->ready_cv, NULL);
     pthread_cond_init(&s->tick_wake, NULL);
 
     /* every thread inherits the mask; only the main thread takes the signals, with sigwait */
@@ -367,6 +386,11 @@ int http_server_run(const config_t *cfg, const http_route_t *routes, http_tick_t
     log_info("listening on %s://%s with %d event loops", s->ssl_ctx ? "https" : "http", cfg->listen, s->nloops);
     for (int i = 0; i < s->nloops; i++)
         pthread_create(&s->loops[i].thread, NULL, loop_main, &s->loops[i]);
+    /* a signal now would message loops that cannot receive yet */
+    pthread_mutex_lock(&s->ready_lock);
+    while (s->ready < s->nloops)
+        pthread_cond_wait(&s->ready_cv, &s->ready_lock);
+    pthread_mutex_unlock(&s->ready_lock);
     if (tick)
         pthread_create(&s->ticker, NULL, ticker_main, s);
     wait_for_signal(s, &set);

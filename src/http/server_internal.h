@@ -34,6 +34,10 @@ struct http_server {
     ip_count_t *ip_table[1024];
     int nloops;
     http_loop_t *loops;
+    /* loops whose event loop is up on their own thread (see loop_main) */
+    pthread_mutex_t ready_lock;
+    pthread_cond_t ready_cv;
+    int ready;
     /* the policy's role question answered once per route at start: [route][role] */
     policy_decision_t (*permits)[ROLE_COUNT];
     /* the periodic work (http_tick_t), on a thread of its own */
@@ -54,6 +58,7 @@ struct http_loop {
     uint64_t outside_changes;           /* how often it had moved: commits by other processes */
     uint64_t asked_at;                  /* when (loop clock, ms) */
     h2o_multithread_receiver_t replies; /* answers from the writer and workers */
+    int listen_fd;                      /* this loop's duplicate of the listening socket */
     int in_flight;                      /* requests begun and not yet disposed */
     h2o_timeout_t filecache_timeout;    /* forgets open web/ files every second */
     h2o_timeout_entry_t filecache_entry;
