@@ -1,6 +1,7 @@
 /* opinion_common: deadlines and the constituent's view of an opinion (see opinion_common.h). */
 #include "api/opinion_common.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -9,29 +10,58 @@
 #include "store/calendar.h"
 #include "store/registry.h"
 
+/*
+ * The calendar, read from the table at most every CALENDAR_TTL seconds: every intake and every
+ * list computes deadlines, and the table changes a few times a year (a new year's import shows
+ * within that many seconds). One copy for the process, used under its lock.
+ */
+enum { CALENDAR_TTL = 10 };
+static pthread_mutex_t calendar_lock = PTHREAD_MUTEX_INITIALIZER;
+static calendar_t calendar;
+static int64_t calendar_read_at; /* 0: never, or the last read failed */
+
+/* The calendar with its lock held, or NULL (lock released) when it cannot be read. */
+static const calendar_t *calendar_hold(store_t *db)
+{
+    pthread_mutex_lock(&calendar_lock);
+    int64_t now = time(NULL);
+    if (calendar_read_at == 0 || now - calendar_read_at >= CALENDAR_TTL) {
+        calendar_free(&calendar);
+        calendar_init(&calendar);
+        calendar_read_at = store_calendar_load(db, &calendar) == STORE_OK ? now : 0;
+    }
+    if (calendar_read_at == 0) {
+        pthread_mutex_unlock(&calendar_lock);
+        return NULL;
+    }
+    return &calendar;
+}
+
+static void calendar_release(void)
+{
+    pthread_mutex_unlock(&calendar_lock);
+}
+
 int opinion_working_deadline(store_t *db, int64_t at, int n, int64_t *due)
 {
-    calendar_t cal;
-    calendar_init(&cal);
-    int rc = store_calendar_load(db, &cal);
-    if (rc == STORE_OK)
-        *due = calendar_add_working_days(&cal, at, n);
-    calendar_free(&cal);
-    return rc;
+    const calendar_t *cal = calendar_hold(db);
+    if (cal == NULL)
+        return STORE_ERR;
+    *due = calendar_add_working_days(cal, at, n);
+    calendar_release();
+    return STORE_OK;
 }
 
 int opinion_deadlines(store_t *db, int64_t at, int triage_days, int answer_days, int64_t *triage_due,
                       int64_t *answer_due)
 {
-    calendar_t cal;
-    calendar_init(&cal);
-    int rc = store_calendar_load(db, &cal);
-    if (rc == STORE_OK) {
-        *triage_due = calendar_add_working_days(&cal, at, triage_days);
-        *answer_due = calendar_add_working_days(&cal, at, answer_days);
-    }
-    calendar_free(&cal);
-    return rc;
+    const calendar_t *cal = calendar_hold(db);
+    if (cal == NULL)
+        return STORE_ERR;
+    *triage_due = calendar_add_working_days(cal, at, triage_days);
+    *answer_due = calendar_add_working_days(cal, at, answer_days);
+    calendar_release();
+    return STORE_OK;
 }
 
 int64_t opinion_warn_until(const calendar_t *cal, int64_t now)
@@ -48,10 +78,11 @@ const char *opinion_flag_name(const calendar_t *cal, int64_t now, int64_t due)
 
 const char *opinion_flag(store_t *db, int64_t due)
 {
-    calendar_t cal;
-    calendar_init(&cal);
-    const char *name = store_calendar_load(db, &cal) == STORE_OK ? opinion_flag_name(&cal, time(NULL), due) : "none";
-    calendar_free(&cal);
+    const calendar_t *cal = calendar_hold(db);
+    if (cal == NULL)
+        return "none";
+    const char *name = opinion_flag_name(cal, time(NULL), due);
+    calendar_release();
     return name;
 }
 

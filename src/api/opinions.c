@@ -186,17 +186,13 @@ static void intake_free(intake_write_t *w)
     w->nfiles = 0;
 }
 
+/* n characters of the code alphabet from one draw of random bytes (rarely two). */
 static void random_chars(char *out, size_t n)
 {
-    uint32_t index[OPINION_CODE_LEN];
-    for (size_t done = 0; done < n; done += OPINION_CODE_LEN) {
-        for (int i = 0; i < OPINION_CODE_LEN; i++)
-            index[i] = randombytes_uniform((uint32_t)opinion_code_alphabet_size());
-        char code[OPINION_CODE_LEN + 1];
-        opinion_code_from_indexes(index, code);
-        memcpy(out + done, code, n - done < OPINION_CODE_LEN ? n - done : OPINION_CODE_LEN);
-    }
-    out[n] = '\0';
+    unsigned char bytes[2 * TOKEN_LEN];
+    do
+        randombytes_buf(bytes, sizeof(bytes));
+    while (!opinion_code_from_bytes(bytes, sizeof(bytes), out, n));
 }
 
 static int intake_run(http_write_t *w, store_t *db)

@@ -190,11 +190,14 @@ size_t opinion_code_alphabet_size(void)
     return sizeof(opinion_code_alphabet) - 1;
 }
 
-void opinion_code_from_indexes(const uint32_t index[OPINION_CODE_LEN], char out[OPINION_CODE_LEN + 1])
+bool opinion_code_from_bytes(const unsigned char *bytes, size_t nbytes, char *out, size_t n)
 {
-    for (int i = 0; i < OPINION_CODE_LEN; i++)
-        out[i] = opinion_code_alphabet[index[i] % opinion_code_alphabet_size()];
-    out[OPINION_CODE_LEN] = '\0';
+    size_t size = opinion_code_alphabet_size(), bound = 256 - 256 % size, have = 0;
+    for (size_t i = 0; i < nbytes && have < n; i++)
+        if (bytes[i] < bound)
+            out[have++] = opinion_code_alphabet[bytes[i] % size];
+    out[have] = '\0';
+    return have == n;
 }
 
 bool opinion_code_normalize(const char *typed, char out[OPINION_CODE_LEN + 1])

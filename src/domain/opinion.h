@@ -110,9 +110,10 @@ int referral_state_from_name(const char *name);
 enum { OPINION_CODE_LEN = 8 };
 extern const char opinion_code_alphabet[];
 size_t opinion_code_alphabet_size(void);
-/* The code whose characters are the alphabet's letters at index[i] (each below its size; the
- * caller draws them uniformly, e.g. randombytes_uniform). */
-void opinion_code_from_indexes(const uint32_t index[OPINION_CODE_LEN], char out[OPINION_CODE_LEN + 1]);
+/* n characters of the alphabet from random bytes, each uniform: a byte at or above the largest
+ * multiple of the alphabet's size is skipped. out gets n characters and a NUL; returns false when
+ * the bytes ran out first (draw more and call again). */
+bool opinion_code_from_bytes(const unsigned char *bytes, size_t nbytes, char *out, size_t n);
 /* What a person typed, with spaces and dashes dropped and letters raised, into out; false when
  * it cannot be a code (wrong length, a character outside the alphabet). */
 bool opinion_code_normalize(const char *typed, char out[OPINION_CODE_LEN + 1]);

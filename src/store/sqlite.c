@@ -239,13 +239,20 @@ int store_exec(store_t *db, const char *sql)
 int store_begin(store_t *db) { return store_exec(db, "BEGIN IMMEDIATE"); }
 int store_commit(store_t *db) { return store_exec(db, "COMMIT"); }
 int store_rollback(store_t *db) { return store_exec(db, "ROLLBACK"); }
-int store_savepoint(store_t *db) { return store_exec(db, "SAVEPOINT unit_of_work"); }
-int store_savepoint_release(store_t *db) { return store_exec(db, "RELEASE unit_of_work"); }
+/* Savepoints come twice per write from the group-commit writer: prepared once, not parsed each time. */
+static int run_cached(store_t *db, const char *sql)
+{
+    store_stmt_t *st = store_prepare(db, sql);
+    return st ? store_run(st) : STORE_ERR;
+}
+
+int store_savepoint(store_t *db) { return run_cached(db, "SAVEPOINT unit_of_work"); }
+int store_savepoint_release(store_t *db) { return run_cached(db, "RELEASE unit_of_work"); }
 
 int store_savepoint_rollback(store_t *db)
 {
-    int rc = store_exec(db, "ROLLBACK TO unit_of_work");
-    return rc ? rc : store_exec(db, "RELEASE unit_of_work");
+    int rc = run_cached(db, "ROLLBACK TO unit_of_work");
+    return rc ? rc : run_cached(db, "RELEASE unit_of_work");
 }
 
 bool store_in_transaction(store_t *db)

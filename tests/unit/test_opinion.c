@@ -168,10 +168,30 @@ static void tracking_code_alphabet_has_no_look_alikes(void **state)
 static void tracking_code_is_eight_characters_of_the_alphabet(void **state)
 {
     (void)state;
-    uint32_t index[OPINION_CODE_LEN] = {0, 1, 2, 3, 19, 20, 21, 22};
+    const unsigned char bytes[] = {0, 1, 2, 3, 19, 20, 21, 22};
     char code[OPINION_CODE_LEN + 1];
-    opinion_code_from_indexes(index, code);
+    assert_true(opinion_code_from_bytes(bytes, sizeof(bytes), code, OPINION_CODE_LEN));
     assert_string_equal(code, "ACDE4679");
+}
+
+static void bytes_past_the_last_whole_alphabet_are_skipped_so_every_character_is_equally_likely(void **state)
+{
+    (void)state;
+    /* 23 * 11 = 253: the bytes 253, 254 and 255 would favour the first three characters */
+    const unsigned char bytes[] = {253, 254, 255, 23, 252};
+    char code[3];
+    assert_true(opinion_code_from_bytes(bytes, sizeof(bytes), code, 2));
+    assert_string_equal(code, "A9"); /* 23 -> A, 252 -> the 23rd */
+    assert_false(opinion_code_from_bytes(bytes, 4, code, 2)); /* only one usable byte */
+    int seen[23] = {0};
+    for (int b = 0; b < 253; b++) {
+        unsigned char one = (unsigned char)b;
+        char c[2];
+        assert_true(opinion_code_from_bytes(&one, 1, c, 1));
+        seen[strchr(opinion_code_alphabet, c[0]) - opinion_code_alphabet]++;
+    }
+    for (int i = 0; i < 23; i++)
+        assert_int_equal(seen[i], 11);
 }
 
 static void typed_code_forgives_case_spaces_and_dashes(void **state)
@@ -285,6 +305,7 @@ int main(void)
         cmocka_unit_test(returned_referral_takes_no_more_actions),
         cmocka_unit_test(tracking_code_alphabet_has_no_look_alikes),
         cmocka_unit_test(tracking_code_is_eight_characters_of_the_alphabet),
+        cmocka_unit_test(bytes_past_the_last_whole_alphabet_are_skipped_so_every_character_is_equally_likely),
         cmocka_unit_test(typed_code_forgives_case_spaces_and_dashes),
         cmocka_unit_test(phone_takes_mobiles_and_landlines_and_nothing_else),
         cmocka_unit_test(attachment_type_comes_from_content_not_name),
