@@ -349,7 +349,8 @@ static int recheck(registry_write_t *rw, store_t *db)
         store_registry_change_t change = {rw->e,        rw->id,          rw->values,
                                           have_old ? &old : NULL, rw->region,
                                           rw->set_stations ? rw->stations : NULL, rw->nstations,
-                                          rw->seats,    rw->nseats};
+                                          rw->seats,    rw->nseats,
+                                          rw->scope};
         rc = store_registry_check_links(db, &change, &rw->bad_field, rw->bad_message, sizeof(rw->bad_message));
     }
     if (have_old)
@@ -536,7 +537,8 @@ static bool check_links(http_req_t *r, api_input_t *in, registry_write_t *w, con
                                       w->set_stations ? w->stations : NULL,
                                       w->nstations,
                                       w->seats,
-                                      w->nseats};
+                                      w->nseats,
+                                      w->scope};
     const char *field;
     char msg[200];
     int rc = store_registry_check_links(http_reader(r), &change, &field, msg, sizeof(msg));

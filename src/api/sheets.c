@@ -1,11 +1,18 @@
 /*
  * sheets: the registry's public QR codes and its CSV sheets for the office's spreadsheets.
- * Importing is all or nothing and runs as one write; exporting answers the whole sheet.
+ *
+ * An import is all or nothing and never holds the writer while it reads: a worker thread decodes
+ * and checks the sheet against its own read connection, and the writer gets only the prepared
+ * rows, which it checks again for what may have changed meanwhile and writes in one go. An
+ * export streams: a worker reads each piece (64 KiB) once h2o has sent the one before, so neither
+ * the loop nor memory ever holds the whole sheet.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "auth/vault.h"
@@ -46,58 +53,147 @@ int api_registry_qr(http_req_t *r)
     return 0;
 }
 
-/* ---- CSV sheets: import all or nothing, export for Excel ---- */
+/* ---- CSV sheets: import all or nothing ---- */
 
-enum { CSV_MAX_BYTES = 5 << 20 };
+enum { CSV_MAX_BYTES = 5 << 20, EXPORT_PIECE_BYTES = 64 << 10 };
 
+/* An import from its arrival to its answer; each stage below holds it in turn. */
 typedef struct {
-    http_write_t super;
     api_who_t who;
     const registry_entity_t *e;
-    char scope[13];
-    const vault_t *vault;
+    char scope[REGION_CODE_LEN + 1];
     bool dry_run;
     int rc;
+    store_csv_sheet_t *sheet; /* the prepared rows, once checked */
+    store_csv_result_t result;
+} import_t;
+
+static void import_free(import_t *im)
+{
+    store_csv_sheet_free(im->sheet);
+    free(im);
+}
+
+/* 1. On a worker: decode, parse and check every row with a read connection of its own. */
+typedef struct {
+    http_task_t super;
+    import_t *im;
+    const char *db_path;
+    const vault_t *vault;
     char *text;
     size_t len;
-    store_csv_result_t result;
+} import_check_t;
+
+/* 2. On the writer: check again what may have changed since, and write. */
+typedef struct {
+    http_write_t super;
+    import_t *im;
 } import_write_t;
+
+static void reply_problems(http_req_t *r, const store_csv_result_t *result)
+{
+    json_t *rows = json_array();
+    for (int i = 0; i < result->nerrors && i < CSV_IMPORT_MAX_ERRORS; i++)
+        json_array_append_new(rows, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)result->errors[i].line, "column",
+                                              result->errors[i].column, "message", result->errors[i].message));
+    char msg[96];
+    snprintf(msg, sizeof(msg), "%d problem%s in the sheet; nothing was imported", result->nerrors,
+             result->nerrors == 1 ? "" : "s");
+    http_reply_json(r, 422,
+                    json_pack("{s:{s:s, s:s}, s:o}", "error", "code", "invalid_rows", "message", msg, "rows", rows));
+}
+
+/* {"created","updated","encoding","dry_run","ids"}: written by hand, since a sheet may hold
+ * 90,000 ids and the loop must not spend milliseconds on them. */
+static void reply_imported(http_req_t *r, const import_t *im)
+{
+    size_t n;
+    const int64_t *ids = store_csv_sheet_ids(im->sheet, &n);
+    buf_t out;
+    buf_init(&out);
+    buf_grow(&out, n * 8 + 128);
+    buf_addf(&out, "{\"created\":%d,\"updated\":%d,\"encoding\":\"%s\",\"dry_run\":%s,\"ids\":[", im->result.created,
+             im->result.updated, im->result.encoding, im->dry_run ? "true" : "false");
+    for (size_t k = 0; k < n; k++) {
+        char digits[24];
+        int len = 0;
+        uint64_t v = (uint64_t)ids[k];
+        if (k)
+            buf_addc(&out, ',');
+        if (v == 0) { /* a row of a dry run that would create a record */
+            buf_adds(&out, "null");
+            continue;
+        }
+        for (; v; v /= 10)
+            digits[len++] = (char)('0' + v % 10);
+        while (len)
+            buf_addc(&out, digits[--len]);
+    }
+    buf_adds(&out, "]}");
+    http_reply_text(r, 200, "application/json; charset=utf-8", out.data, out.len);
+    buf_free(&out);
+}
 
 static int import_run(http_write_t *w, store_t *db)
 {
-    import_write_t *iw = (import_write_t *)w;
-    iw->rc = store_registry_import(db, iw->e, iw->text, iw->len, iw->scope, iw->vault, &iw->result);
-    if (iw->rc != STORE_OK || iw->dry_run)
+    import_t *im = ((import_write_t *)w)->im;
+    im->rc = store_registry_import_write(db, im->sheet, time(NULL), &im->result);
+    if (im->rc != STORE_OK)
         return STORE_EINVALID; /* undo every row */
     char action[48], detail[64];
-    snprintf(action, sizeof(action), "%s.import", iw->e->name);
-    snprintf(detail, sizeof(detail), "%d created, %d updated", iw->result.created, iw->result.updated);
-    return api_audit(db, &iw->who, action, iw->e->name, 0, iw->scope, detail);
+    snprintf(action, sizeof(action), "%s.import", im->e->name);
+    snprintf(detail, sizeof(detail), "%d created, %d updated", im->result.created, im->result.updated);
+    return api_audit(db, &im->who, action, im->e->name, 0, im->scope, detail);
 }
 
 static void import_respond(http_write_t *w, http_req_t *r, int status)
 {
-    import_write_t *iw = (import_write_t *)w;
-    free(iw->text);
-    if (r == NULL)
-        return;
-    if (iw->rc == STORE_EINVALID) {
-        json_t *rows = json_array();
-        for (int i = 0; i < iw->result.nerrors && i < CSV_IMPORT_MAX_ERRORS; i++)
-            json_array_append_new(rows, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)iw->result.errors[i].line,
-                                                  "column", iw->result.errors[i].column, "message",
-                                                  iw->result.errors[i].message));
-        char msg[96];
-        snprintf(msg, sizeof(msg), "%d problem%s in the sheet; nothing was imported", iw->result.nerrors,
-                 iw->result.nerrors == 1 ? "" : "s");
-        http_reply_json(r, 422, json_pack("{s:{s:s, s:s}, s:o}", "error", "code", "invalid_rows", "message", msg,
-                                          "rows", rows));
-    } else if (iw->rc != STORE_OK || (status != STORE_OK && !iw->dry_run))
+    import_t *im = ((import_write_t *)w)->im;
+    if (r && im->rc == STORE_EINVALID)
+        reply_problems(r, &im->result);
+    else if (r && (im->rc != STORE_OK || status != STORE_OK))
         http_reply_internal(r, "cannot import a sheet");
-    else
-        http_reply_json(r, 200, json_pack("{s:i, s:i, s:s, s:b}", "created", iw->result.created, "updated",
-                                          iw->result.updated, "encoding", iw->result.encoding, "dry_run",
-                                          iw->dry_run));
+    else if (r)
+        reply_imported(r, im);
+    import_free(im);
+}
+
+static void check_run(http_task_t *t)
+{
+    import_check_t *c = (import_check_t *)t;
+    import_t *im = c->im;
+    store_t *db;
+    char err[256];
+    if (store_open(&db, c->db_path, STORE_READ_ONLY, err, sizeof(err)) != STORE_OK)
+        im->rc = STORE_ERR;
+    else {
+        im->rc = store_registry_import_check(db, im->e, c->text, c->len, im->scope, c->vault, &im->result, &im->sheet);
+        store_close(db);
+    }
+    free(c->text);
+    c->text = NULL;
+}
+
+static void check_respond(http_task_t *t, http_req_t *r)
+{
+    import_check_t *c = (import_check_t *)t;
+    import_t *im = c->im;
+    free(c->text); /* still here when the pool stopped before the job ran */
+    if (r == NULL || im->rc != STORE_OK || im->dry_run) {
+        if (r && im->rc == STORE_EINVALID)
+            reply_problems(r, &im->result);
+        else if (r && im->rc != STORE_OK)
+            http_reply_internal(r, "cannot check a sheet");
+        else if (r)
+            reply_imported(r, im);
+        import_free(im);
+        return;
+    }
+    import_write_t *w = http_write_new(r, sizeof(*w));
+    w->im = im;
+    w->super.run = import_run;
+    w->super.respond = import_respond;
+    http_write(r, &w->super);
 }
 
 int api_registry_import(http_req_t *r)
@@ -113,27 +209,147 @@ int api_registry_import(http_req_t *r)
         return 0;
     }
     const char *dry = http_query(r, "dry_run");
-    import_write_t *w = http_write_new(r, sizeof(*w));
-    api_who(r, &w->who);
-    w->e = api_registry_entity(r);
-    snprintf(w->scope, sizeof(w->scope), "%s", http_actor(r)->region);
-    w->vault = http_vault(r);
-    w->dry_run = dry && (strcmp(dry, "true") == 0 || strcmp(dry, "1") == 0);
-    w->text = malloc(body.len + 1);
-    if (w->text == NULL)
+    if (r->answered)
+        return 0;
+    import_t *im = calloc(1, sizeof(*im));
+    if (im == NULL)
         abort();
-    memcpy(w->text, body.base ? body.base : "", body.len);
-    w->len = body.len;
-    w->super.run = import_run;
-    w->super.respond = import_respond;
-    http_write(r, &w->super);
+    api_who(r, &im->who);
+    im->e = api_registry_entity(r);
+    im->rc = STORE_ERR; /* until the check has run */
+    snprintf(im->scope, sizeof(im->scope), "%s", http_actor(r)->region);
+    im->dry_run = dry && (strcmp(dry, "true") == 0 || strcmp(dry, "1") == 0);
+    import_check_t *c = http_task_new(r, sizeof(*c));
+    c->im = im;
+    c->db_path = http_config(r)->db;
+    c->vault = http_vault(r);
+    c->text = malloc(body.len + 1);
+    if (c->text == NULL)
+        abort();
+    memcpy(c->text, body.base ? body.base : "", body.len);
+    c->len = body.len;
+    c->super.run = check_run;
+    c->super.respond = check_respond;
+    http_task(r, &c->super);
     return 0;
+}
+
+/* ---- CSV sheets: export, streamed for Excel ---- */
+
+/* An export under way. The loop owns it but for the piece a worker is filling (busy). */
+typedef struct {
+    h2o_generator_t super; /* first: h2o hands it back to proceed and stop */
+    http_req_t *r;         /* NULL once h2o has stopped the response */
+    const registry_entity_t *e;
+    const char *db_path;
+    char lo[REGION_CODE_LEN + 1], hi[REGION_CODE_LEN + 2];
+    char disposition[96];
+    store_t *db; /* the workers' read connection, from the first piece to the last */
+    store_csv_export_t *x;
+    buf_t piece; /* filled by a worker, then h2o's to send until it asks for more */
+    int rc;
+    bool done, busy, started;
+} export_stream_t;
+
+typedef struct {
+    http_task_t super;
+    export_stream_t *xs;
+} export_piece_t;
+
+static void export_free(export_stream_t *xs)
+{
+    store_registry_export_close(xs->x);
+    store_close(xs->db);
+    buf_free(&xs->piece);
+    free(xs);
+}
+
+static void piece_run(http_task_t *t)
+{
+    export_stream_t *xs = ((export_piece_t *)t)->xs;
+    buf_reset(&xs->piece);
+    xs->rc = STORE_OK;
+    if (xs->db == NULL) {
+        char err[256];
+        xs->rc = store_open(&xs->db, xs->db_path, STORE_READ_ONLY, err, sizeof(err));
+        if (xs->rc == STORE_OK)
+            xs->rc = store_registry_export_open(xs->db, xs->e, xs->lo, xs->hi, &xs->x);
+        buf_adds(&xs->piece, "\xEF\xBB\xBF"); /* Excel reads UTF-8 only with a byte-order mark */
+    }
+    if (xs->rc == STORE_OK)
+        xs->rc = store_registry_export_next(xs->x, &xs->piece, EXPORT_PIECE_BYTES, &xs->done);
+}
+
+static void piece_respond(http_task_t *t, http_req_t *r)
+{
+    export_stream_t *xs = ((export_piece_t *)t)->xs;
+    h2o_req_t *h = r ? r->h : NULL;
+    xs->busy = false;
+    if (r == NULL || xs->r == NULL) { /* the client has gone */
+        export_free(xs);
+        return;
+    }
+    if (xs->rc != STORE_OK) {
+        if (xs->started)
+            h2o_send(h, NULL, 0, H2O_SEND_STATE_ERROR); /* the client sees a cut-off transfer, not a short sheet */
+        else
+            http_reply_internal(r, "cannot export");
+        export_free(xs);
+        return;
+    }
+    if (!xs->started) {
+        h->res.status = 200;
+        h->res.reason = "OK";
+        h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("text/csv; charset=utf-8"));
+        h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+        http_add_header(r, "content-disposition", xs->disposition);
+        h2o_start_response(h, &xs->super);
+        xs->started = true;
+    }
+    if (xs->done) { /* the last piece goes from the request's memory, which lives until it is sent */
+        h2o_iovec_t last = h2o_strdup(&h->pool, xs->piece.data, xs->piece.len);
+        export_free(xs);
+        h2o_send(h, &last, 1, H2O_SEND_STATE_FINAL);
+        return;
+    }
+    h2o_iovec_t piece = h2o_iovec_init(xs->piece.data, xs->piece.len);
+    h2o_send(h, &piece, 1, H2O_SEND_STATE_IN_PROGRESS);
+}
+
+static void ask_for_piece(export_stream_t *xs)
+{
+    export_piece_t *t = http_task_new(xs->r, sizeof(*t));
+    t->xs = xs;
+    t->super.run = piece_run;
+    t->super.respond = piece_respond;
+    xs->busy = true;
+    xs->rc = STORE_ERR; /* until the piece is made: a job the pool drops at shutdown ends the export */
+    http_task(xs->r, &t->super);
+}
+
+/* h2o has sent the last piece and wants the next. */
+static void export_proceed(h2o_generator_t *g, h2o_req_t *h)
+{
+    (void)h;
+    ask_for_piece((export_stream_t *)g);
+}
+
+/* The client has gone (or the server stops): end now, or when the worker hands its piece back. */
+static void export_stop(h2o_generator_t *g, h2o_req_t *h)
+{
+    (void)h;
+    export_stream_t *xs = (export_stream_t *)g;
+    xs->r = NULL;
+    if (!xs->busy)
+        export_free(xs);
 }
 
 int api_registry_export(http_req_t *r)
 {
     const registry_entity_t *e = api_registry_entity(r);
     const char *region = http_query(r, "region");
+    if (r->answered)
+        return 0;
     if (region == NULL)
         region = http_actor(r)->region;
     policy_target_t target = {.region = region};
@@ -143,19 +359,18 @@ int api_registry_export(http_req_t *r)
     }
     if (!http_authorize(r, &target, false))
         return 0;
-    char hi[REGION_CODE_LEN + 2], disposition[96];
-    region_subtree_upper(region, hi);
-    buf_t out;
-    buf_init(&out);
-    buf_adds(&out, "\xEF\xBB\xBF"); /* Excel reads UTF-8 only with a byte-order mark */
-    if (store_registry_export(http_reader(r), e, region, hi, &out) != STORE_OK) {
-        buf_free(&out);
-        http_reply_internal(r, "cannot export");
-        return 0;
-    }
-    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%s.csv\"", e->plural, region);
-    http_add_header(r, "content-disposition", disposition);
-    http_reply_text(r, 200, "text/csv; charset=utf-8", out.data, out.len);
-    buf_free(&out);
+    export_stream_t *xs = calloc(1, sizeof(*xs));
+    if (xs == NULL)
+        abort();
+    xs->super.proceed = export_proceed;
+    xs->super.stop = export_stop;
+    xs->r = r;
+    xs->e = e;
+    xs->db_path = http_config(r)->db;
+    snprintf(xs->lo, sizeof(xs->lo), "%s", region);
+    region_subtree_upper(region, xs->hi);
+    snprintf(xs->disposition, sizeof(xs->disposition), "attachment; filename=\"%s-%s.csv\"", e->plural, region);
+    buf_init(&xs->piece);
+    ask_for_piece(xs);
     return 0;
 }

@@ -47,7 +47,7 @@ static const registry_field_t station_fields[] = {
     TEXT("name", "名称", true, 2, 60),
     CHOICE("kind", "类型", true, station_kinds),
     REGION("region", "地区"),
-    REF("hub_id", "所属站点", "station"),
+    REF("hub_id", "所属联络站", "station"),
     TEXT("address", "地址", false, 0, 120),
     REAL("latitude", "纬度", -90, 90),
     REAL("longitude", "经度", -180, 180),
@@ -61,7 +61,7 @@ static const registry_field_t group_fields[] = {
     TEXT("name", "名称", true, 2, 60),
     REGION("region", "地区"),
     REF("leader_id", "组长", "deputy"),
-    REF("station_id", "联系站点", "station"),
+    REF("station_id", "联系的联络站", "station"),
 };
 
 static const char *const genders[] = {"male", "female", NULL};
@@ -75,10 +75,10 @@ static const registry_field_t deputy_fields[] = {
     TEXT("occupation", "职业", false, 0, 60),
     TEXT("sector", "界别", false, 0, 30),
     TEXT("biography", "简介", false, 0, 2000),
-    TEXT("photo", "照片", false, 0, 200),
+    TEXT("photo", "照片地址", false, 0, 200),
     CHOICE("contact_preference", "联系方式", false, contact_preferences),
-    {"phone", "手机", FIELD_TEXT, false, 0, 20, NULL, NULL, true},
-    BOOL("phone_public", "公开手机"),
+    {"phone", "手机号码", FIELD_TEXT, false, 0, 20, NULL, NULL, true},
+    BOOL("phone_public", "公开手机号码"),
     REF("group_id", "代表小组", "group"),
 };
 
@@ -109,11 +109,23 @@ const registry_entity_t *registry_entity(const char *name)
     return NULL;
 }
 
+/* Labels that sheets exported before the labels matched the staff forms still carry. */
+static const struct {
+    const registry_entity_t *e;
+    const char *field, *label;
+} old_labels[] = {
+    {&station, "hub_id", "所属站点"},  {&group, "station_id", "联系站点"}, {&deputy, "photo", "照片"},
+    {&deputy, "phone", "手机"},        {&deputy, "phone_public", "公开手机"},
+};
+
 int registry_field_index(const registry_entity_t *e, const char *name)
 {
     for (int i = 0; i < e->nfields; i++)
         if (strcmp(e->fields[i].name, name) == 0 || strcmp(e->fields[i].label, name) == 0)
             return i;
+    for (size_t k = 0; k < sizeof(old_labels) / sizeof(old_labels[0]); k++)
+        if (old_labels[k].e == e && strcmp(old_labels[k].label, name) == 0)
+            return registry_field_index(e, old_labels[k].field);
     return -1;
 }
 

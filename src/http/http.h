@@ -58,7 +58,7 @@ struct http_req {
     http_session_t *session; /* NULL for the public */
     char ip[48];             /* the client's address (the proxy's word for it with trust-proxy) */
     bool secure;             /* reached over HTTPS, here or at a trusted proxy */
-    bool answered;           /* an answer has begun: later answers, writes and tasks are dropped */
+    bool answered;           /* a reply helper has answered: later answers, writes and tasks are dropped */
 };
 
 /* The server-wide parts a handler may use (read-only but for their own locks). */

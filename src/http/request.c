@@ -51,8 +51,8 @@ static int hexval(char c)
     return -1;
 }
 
-/* Decodes %xx and '+' into a pool string; NULL for a malformed escape. */
-static const char *url_decode(h2o_mem_pool_t *pool, const char *s, size_t n)
+/* Decodes %xx and '+' into a pool string of *len bytes; NULL for a malformed escape. */
+static const char *url_decode(h2o_mem_pool_t *pool, const char *s, size_t n, size_t *len)
 {
     char *out = h2o_mem_alloc_pool(pool, n + 1), *o = out;
     for (size_t i = 0; i < n; i++) {
@@ -67,6 +67,7 @@ static const char *url_decode(h2o_mem_pool_t *pool, const char *s, size_t n)
         *o++ = s[i] == '+' ? ' ' : s[i];
     }
     *o = '\0';
+    *len = (size_t)(o - out);
     return out;
 }
 
@@ -83,8 +84,15 @@ const char *http_query(http_req_t *r, const char *name)
         const char *eq = memchr(q, '=', (size_t)(pe - q));
         const char *ke = eq ? eq : pe;
         if ((size_t)(ke - q) == nlen && memcmp(q, name, nlen) == 0) {
-            const char *v = eq ? url_decode(&h->pool, eq + 1, (size_t)(pe - eq - 1)) : "";
-            return v && utf8_valid(v, strlen(v)) ? v : NULL;
+            size_t len = 0;
+            const char *v = eq ? url_decode(&h->pool, eq + 1, (size_t)(pe - eq - 1), &len) : "";
+            if (v == NULL || !utf8_valid(v, len)) {
+                char msg[160];
+                snprintf(msg, sizeof(msg), "%s must be UTF-8 text, without NUL characters or broken %%-escapes", name);
+                http_reply_error(r, 400, "invalid_query", msg, name);
+                return NULL;
+            }
+            return v;
         }
         q = pe + 1;
     }
@@ -92,6 +100,14 @@ const char *http_query(http_req_t *r, const char *name)
 }
 
 /* ---- replies ---- */
+
+/* Whether this is the request's first answer (and it now has one). */
+static bool first_answer(http_req_t *r)
+{
+    bool first = !r->answered;
+    r->answered = true;
+    return first;
+}
 
 static const char *reason(int status)
 {
@@ -116,6 +132,8 @@ static const char *reason(int status)
 
 void http_add_header(http_req_t *r, const char *name, const char *value)
 {
+    if (r->answered)
+        return;
     /* h2o keeps the pointers it is given: copy both into the request's pool */
     h2o_iovec_t n = h2o_strdup(&r->h->pool, name, SIZE_MAX), v = h2o_strdup(&r->h->pool, value, SIZE_MAX);
     h2o_add_header_by_str(&r->h->pool, &r->h->res.headers, n.base, n.len, 0, NULL, v.base, v.len);
@@ -123,6 +141,8 @@ void http_add_header(http_req_t *r, const char *name, const char *value)
 
 void http_reply_text(http_req_t *r, int status, const char *content_type, const char *body, size_t len)
 {
+    if (!first_answer(r))
+        return;
     r->h->res.status = status;
     r->h->res.reason = reason(status);
     r->h->res.content_length = len;
@@ -175,6 +195,10 @@ bool http_reply_cached(http_req_t *r, const char *key)
 
 void http_reply_json_cache(http_req_t *r, const char *key, json_t *body)
 {
+    if (r->answered) {
+        json_decref(body);
+        return;
+    }
     char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(body);
     if (text == NULL) {
@@ -188,6 +212,8 @@ void http_reply_json_cache(http_req_t *r, const char *key, json_t *body)
 
 void http_reply_empty(http_req_t *r, int status)
 {
+    if (!first_answer(r))
+        return;
     r->h->res.status = status;
     r->h->res.reason = reason(status);
     r->h->res.content_length = 0;
@@ -329,6 +355,11 @@ void *http_write_new(http_req_t *r, size_t size)
 
 void http_write(http_req_t *r, http_write_t *w)
 {
+    if (r->answered) { /* e.g. a refused query: nothing is written for an answered request */
+        w->respond(w, NULL, STORE_ERR);
+        free(w);
+        return;
+    }
     park(r, &w->pending, write_deliver);
     w->job.run = write_run;
     w->job.complete = write_complete;
@@ -372,6 +403,11 @@ void *http_task_new(http_req_t *r, size_t size)
 
 void http_task(http_req_t *r, http_task_t *t)
 {
+    if (r->answered) {
+        t->respond(t, NULL);
+        free(t);
+        return;
+    }
     park(r, &t->pending, task_deliver);
     t->job.run = task_run;
     t->job.complete = task_complete;

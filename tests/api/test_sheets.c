@@ -8,15 +8,25 @@
  * no records of another county); a deputy's phone is sealed at rest and never exported; and a
  * real import is in the audit log.
  *
+ * Also: a big import is checked off the writer, so another record's PATCH sent meanwhile is
+ * answered first; an export streams in pieces, every record once, in id order; a query value
+ * that is no text answers 400 naming the parameter (and an import with one writes nothing); the
+ * headers are the staff forms' labels and yesterday's headers still import; an import answers the
+ * id of every row in order; a deputies' sheet carries stations and seats there and back, and a
+ * seat in a neighbour county's congress is refused there as through the JSON API.
+ *
  * One server for the file. Before it starts, test townships (codes 9nn under the demo county,
  * in no real table) are added, one per test, so each test's records are its own.
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <curl/curl.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +38,7 @@
 #endif
 
 #define BOM "\xEF\xBB\xBF"
-#define MAX_TOWNS 24
+#define MAX_TOWNS 32
 
 static server_t srv;
 static client_t admin, foreign_admin, staff;
@@ -313,7 +323,7 @@ static int start_server(void **state)
 {
     (void)state;
     server_prepare(&srv);
-    char sql[16384] = "BEGIN;";
+    char sql[24576] = "BEGIN;";
     for (int n = 1; n < MAX_TOWNS; n++) {
         char row[400];
         snprintf(towns[n], sizeof(towns[n]), "%.6s9%02d000", HOME_REGION, n);
@@ -977,6 +987,407 @@ static void deputies_sheet_seals_the_phone_and_the_export_never_shows_it(void **
     release(r);
 }
 
+/* ---- the writer is free while a sheet is checked ---- */
+
+enum { BIG_ROWS = 20000 };
+
+/* A stations sheet of n rows in region (names prefix000001...); malloc'd, its length in *len. */
+static char *stations_sheet(const char *prefix, const char *region, int n, size_t *len)
+{
+    size_t cap = (size_t)n * 112 + 64;
+    char *sheet = malloc(cap);
+    assert_non_null(sheet);
+    size_t k = (size_t)snprintf(sheet, cap, "名称,类型,地区,地址\r\n");
+    for (int i = 1; i <= n; i++)
+        k += (size_t)snprintf(sheet + k, cap - k, "%s%06d,hub,%s,表格测试路%d号\r\n", prefix, i, region, i);
+    *len = k;
+    return sheet;
+}
+
+/* An import on a thread of its own, so that the test can write meanwhile. */
+typedef struct {
+    const client_t *client;
+    const char *sheet;
+    size_t len;
+    atomic_bool sent;     /* every byte of the sheet has left */
+    atomic_bool answered; /* the server's answer is in */
+    long status;
+    char *body;
+    size_t body_len;
+} big_import_t;
+
+static size_t keep_answer(char *p, size_t size, size_t n, void *arg)
+{
+    big_import_t *b = arg;
+    char *grown = realloc(b->body, b->body_len + size * n + 1);
+    if (grown == NULL)
+        return 0;
+    b->body = grown;
+    memcpy(b->body + b->body_len, p, size * n);
+    b->body_len += size * n;
+    b->body[b->body_len] = '\0';
+    return size * n;
+}
+
+static int upload_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    if (ultotal > 0 && ulnow >= ultotal)
+        atomic_store(&((big_import_t *)arg)->sent, true);
+    return 0;
+}
+
+static void *run_big_import(void *arg)
+{
+    big_import_t *b = arg;
+    char url[160], cookie[600], csrf[200];
+    snprintf(url, sizeof(url), "%s/api/v1/stations/import", srv.base);
+    snprintf(cookie, sizeof(cookie), "Cookie: %s", b->client->cookies);
+    snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", b->client->csrf);
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: text/csv");
+    headers = curl_slist_append(headers, cookie);
+    headers = curl_slist_append(headers, csrf);
+    headers = curl_slist_append(headers, "Expect:");
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, b->sheet);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)b->len);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_answer);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, upload_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &b->status);
+    atomic_store(&b->answered, true);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(headers);
+    return NULL;
+}
+
+static bool sheet_sent(void *arg)
+{
+    big_import_t *b = arg;
+    return atomic_load(&b->sent) || atomic_load(&b->answered);
+}
+
+static void patch_sent_during_a_big_import_is_answered_before_the_import(void **state)
+{
+    (void)state;
+    long long other =
+        create(&admin, "stations",
+               json_pack("{s:s, s:s, s:s}", "name", "导入时改名前的站", "kind", "hub", "region", town(18)));
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/stations/%lld", other);
+    size_t len;
+    char *sheet = stations_sheet("并发导入测试站", town(19), BIG_ROWS, &len);
+    big_import_t big = {.client = &admin, .sheet = sheet, .len = len};
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, run_big_import, &big), 0);
+    /* the sheet is all at the server: from now on it is being checked, then written */
+    bool sent = wait_until(sheet_sent, &big, 60000);
+    api_res_t *patch = sent ? client_request(&admin, "PATCH", path, "{\"name\":\"导入时改名的站\"}") : NULL;
+    bool import_answered = atomic_load(&big.answered);
+    long long imported = query_ll("SELECT count(*) FROM stations WHERE region_code = '%s'", town(19));
+    pthread_join(thread, NULL);
+    free(sheet);
+    json_t *answer = big.body ? json_loads(big.body, 0, NULL) : NULL;
+    free(big.body);
+    if (patch)
+        hold(patch);
+    long long created = (long long)json_integer_value(json_object_get(answer, "created"));
+    json_decref(answer);
+    if (!sent)
+        fail_msg("the sheet did not leave within a minute");
+    expect_status(patch, 200, "renaming a station while a big import runs");
+    if (import_answered || imported != 0)
+        fail_msg("the PATCH waited for the import (the import was %s, %lld of its rows were stored)",
+                 import_answered ? "answered first" : "not answered yet", imported);
+    if (big.status != 200 || created != BIG_ROWS)
+        fail_msg("expected the import to answer 200 with %d created, got %ld and %lld", BIG_ROWS, big.status, created);
+    assert_int_equal(query_ll("SELECT count(*) FROM stations WHERE region_code = '%s'", town(19)), BIG_ROWS);
+    char name[128];
+    query_text(name, sizeof(name), "SELECT name FROM stations WHERE id = %lld", other);
+    assert_string_equal(name, "导入时改名的站");
+}
+
+/* ---- export in pieces ---- */
+
+static void export_of_thousands_of_stations_streams_every_record_once_in_id_order(void **state)
+{
+    (void)state;
+    enum { ROWS = 3000 };
+    size_t len;
+    char *sheet = stations_sheet("分段导出测试站", town(20), ROWS, &len);
+    api_res_t *r = import_sheet(&admin, "stations", NULL, sheet, len, "text/csv");
+    free(sheet);
+    expect_imported(r, ROWS, 0, "UTF-8", false, "importing the stations to export");
+    release(r);
+    char query[64];
+    snprintf(query, sizeof(query), "?region=%s", town(20));
+    r = export_csv(&admin, "stations", query);
+    expect_status(r, 200, "exporting thousands of stations");
+    const char *encoding = api_header(r, "transfer-encoding");
+    if (encoding == NULL || strstr(encoding, "chunked") == NULL || r->len < (128u << 10))
+        fail_msg("expected a streamed (chunked) sheet of well over one 64 KiB piece, got %zu bytes, %s", r->len,
+                 encoding ? encoding : "no transfer-encoding");
+    if (memcmp(r->body, BOM "编号,名称,", strlen(BOM "编号,名称,")) != 0 || strstr(r->body + 3, BOM) != NULL)
+        fail_msg("expected one byte-order mark and one header at the start, got %.200s", r->body);
+    if (r->len < 2 || memcmp(r->body + r->len - 2, "\r\n", 2) != 0)
+        fail_msg("the sheet does not end with a whole record: %.200s", r->body + (r->len > 200 ? r->len - 200 : 0));
+    static long long ids[ROWS + 16];
+    size_t n = data_records(r->body, r->len, ids, ROWS + 16);
+    assert_int_equal(n, ROWS);
+    for (size_t i = 1; i < n; i++)
+        if (ids[i] <= ids[i - 1])
+            fail_msg("record %zu has id %lld after %lld: not every record once in id order", i + 1, ids[i], ids[i - 1]);
+    assert_int_equal(ids[0], query_ll("SELECT min(id) FROM stations WHERE region_code = '%s'", town(20)));
+    assert_int_equal(ids[n - 1], query_ll("SELECT max(id) FROM stations WHERE region_code = '%s'", town(20)));
+    release(r);
+}
+
+/* ---- query values that are no text ---- */
+
+static void export_with_a_region_that_is_not_utf8_answers_400_naming_region(void **state)
+{
+    (void)state;
+    api_res_t *r = export_csv(&admin, "stations", "?region=%FF");
+    api_assert_error(r, 400, "invalid_query", "region");
+    release(r);
+    r = export_csv(&admin, "stations", "?region=%G1");
+    api_assert_error(r, 400, "invalid_query", "region");
+    release(r);
+}
+
+static void station_search_with_a_nul_in_q_answers_400_naming_q(void **state)
+{
+    (void)state;
+    static const char *const paths[] = {"/api/v1/stations?q=%00", "/api/v1/stations?q=%E4%B8",
+                                        "/api/v1/stations?region=" HOME_REGION "&q=%E6%8E%98%00"};
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        api_res_t *r = hold(api_get(&srv, paths[i]));
+        if (r->status != 400)
+            fail_msg("GET %s: expected 400, got %ld %s", paths[i], r->status, r->body);
+        api_assert_error(r, 400, "invalid_query", "q");
+        release(r);
+    }
+}
+
+static void import_with_a_dry_run_value_that_is_not_utf8_answers_400_and_writes_nothing(void **state)
+{
+    (void)state;
+    char sheet[512];
+    snprintf(sheet, sizeof(sheet), "名称,类型,地区\r\n坏查询导入测试站,hub,%s\r\n", town(21));
+    long long before = station_count(), audit = audit_count("station.import");
+    api_res_t *r = import_csv(&admin, "stations", "?dry_run=%FF", sheet);
+    api_assert_error(r, 400, "invalid_query", "dry_run");
+    release(r);
+    assert_int_equal(station_count(), before);
+    assert_int_equal(audit_count("station.import"), audit);
+}
+
+/* ---- headers: the staff forms' labels, and yesterday's ---- */
+
+static void exported_headers_are_the_labels_of_the_staff_forms(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *plural, *label, *old;
+    } cases[] = {
+        {"stations", "所属联络站", "所属站点"}, {"groups", "联系的联络站", "联系站点"},
+        {"deputies", "照片地址", "照片"},       {"deputies", "公开手机号码", "公开手机"},
+        {"deputies", "所在联络站", NULL},       {"deputies", "代表资格", NULL},
+    };
+    char query[64];
+    snprintf(query, sizeof(query), "?region=%s", town(21)); /* a small export: the header is the point */
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        api_res_t *r = export_csv(&admin, cases[i].plural, query);
+        expect_status(r, 200, cases[i].plural);
+        if (!header_has_cell(r->body, cases[i].label) || (cases[i].old && header_has_cell(r->body, cases[i].old)))
+            fail_msg("the %s sheet should head its column %s%s%s, got %.300s", cases[i].plural, cases[i].label,
+                     cases[i].old ? ", not " : "", cases[i].old ? cases[i].old : "", r->body);
+        release(r);
+    }
+}
+
+static void sheet_with_yesterdays_headers_still_imports(void **state)
+{
+    (void)state;
+    long long hub = create(&admin, "stations",
+                           json_pack("{s:s, s:s, s:s}", "name", "旧表头测试站", "kind", "hub", "region", town(21)));
+    char sheet[1024];
+    snprintf(sheet, sizeof(sheet), "名称,类型,地区,所属站点\r\n旧表头测试点,spoke,%s,%lld\r\n", village(21), hub);
+    api_res_t *r = import_csv(&admin, "stations", NULL, sheet);
+    expect_imported(r, 1, 0, "UTF-8", false, "a stations sheet headed 所属站点");
+    release(r);
+    assert_int_equal(query_ll("SELECT hub_id FROM stations WHERE name = '旧表头测试点'"), hub);
+    snprintf(sheet, sizeof(sheet), "名称,地区,联系站点\r\n旧表头测试小组,%s,%lld\r\n", town(21), hub);
+    r = import_csv(&admin, "groups", NULL, sheet);
+    expect_imported(r, 1, 0, "UTF-8", false, "a groups sheet headed 联系站点");
+    release(r);
+    assert_int_equal(query_ll("SELECT station_id FROM deputy_groups WHERE name = '旧表头测试小组'"), hub);
+}
+
+/* ---- the ids of an import ---- */
+
+static long long id_at(const api_res_t *r, size_t i)
+{
+    return (long long)json_integer_value(json_array_get(json_object_get(r->json, "ids"), i));
+}
+
+static void import_answers_the_id_of_every_row_in_order_updates_included(void **state)
+{
+    (void)state;
+    long long existing = create(
+        &admin, "stations", json_pack("{s:s, s:s, s:s}", "name", "编号测试原名站", "kind", "hub", "region", town(21)));
+    char sheet[1024];
+    snprintf(sheet, sizeof(sheet),
+             "编号,名称,类型,地区\r\n"
+             ",编号测试新站甲,hub,%s\r\n"
+             "%lld,编号测试改名站,hub,%s\r\n"
+             ",编号测试新站乙,online,%s\r\n",
+             town(21), existing, town(21), town(21));
+    api_res_t *r = import_csv(&admin, "stations", "?dry_run=true", sheet);
+    expect_imported(r, 2, 1, "UTF-8", true, "a dry run");
+    json_t *ids = json_object_get(r->json, "ids");
+    if (json_array_size(ids) != 3 || !json_is_null(json_array_get(ids, 0)) || id_at(r, 1) != existing ||
+        !json_is_null(json_array_get(ids, 2)))
+        fail_msg("expected the dry run's ids [null, %lld, null], got %s", existing, r->body);
+    release(r);
+
+    r = import_csv(&admin, "stations", NULL, sheet);
+    expect_imported(r, 2, 1, "UTF-8", false, "the import");
+    long long first = id_at(r, 0), second = id_at(r, 2);
+    if (json_array_size(json_object_get(r->json, "ids")) != 3 || id_at(r, 1) != existing || first <= existing ||
+        second <= first)
+        fail_msg("expected the ids [new, %lld, newer], got %s", existing, r->body);
+    release(r);
+    char name[128];
+    query_text(name, sizeof(name), "SELECT name FROM stations WHERE id = %lld", first);
+    assert_string_equal(name, "编号测试新站甲");
+    query_text(name, sizeof(name), "SELECT name FROM stations WHERE id = %lld", existing);
+    assert_string_equal(name, "编号测试改名站");
+    query_text(name, sizeof(name), "SELECT name FROM stations WHERE id = %lld", second);
+    assert_string_equal(name, "编号测试新站乙");
+}
+
+/* ---- a deputy's stations and seats ---- */
+
+/* The demo's congress of the county (level 4) or of its province (level 2). */
+static long long county_congress(int level)
+{
+    char region[13];
+    snprintf(region, sizeof(region), "%.*s%0*d", level == 2 ? 2 : 6, HOME_REGION, level == 2 ? 10 : 6, 0);
+    long long id = query_ll("SELECT id FROM congresses WHERE level = %d AND region_code = '%s' AND deleted_at IS NULL "
+                            "ORDER BY id LIMIT 1",
+                            level, region);
+    assert_true(id > 0);
+    return id;
+}
+
+static long long neighbours_congress(void)
+{
+    static long long id;
+    if (id == 0)
+        id = create(&foreign_admin, "congresses",
+                    json_pack("{s:i, s:s, s:i, s:s}", "level", 4, "region", FOREIGN_REGION, "term", 18, "name",
+                              "表格测试邻县第十八届人民代表大会"));
+    return id;
+}
+
+static void deputy_row_seated_in_a_neighbours_congress_is_refused_naming_the_seats_column(void **state)
+{
+    (void)state;
+    char sheet[1024];
+    snprintf(sheet, sizeof(sheet),
+             "姓名,性别,地区,代表资格\r\n"
+             "邻县席位代表,male,%s,%lld:第一选区\r\n"
+             "本县席位代表,female,%s,%lld:第二选区;%lld\r\n",
+             town(22), neighbours_congress(), town(22), county_congress(4), county_congress(2));
+    api_res_t *r = import_csv(&admin, "deputies", NULL, sheet);
+    expect_problem_count(r, 1, "a seat in the neighbour's congress");
+    json_t *p = expect_problem(r, 2, "代表资格", "a seat in the neighbour's congress");
+    if (strstr(message_of(p), "outside your region") == NULL)
+        fail_msg("expected the reason to say the congress is outside the region, got %s", message_of(p));
+    release(r);
+    assert_int_equal(query_ll("SELECT count(*) FROM deputies WHERE region_code = '%s'", town(22)), 0);
+}
+
+static void deputy_seated_in_a_neighbours_congress_through_the_api_is_refused_naming_seats(void **state)
+{
+    (void)state;
+    json_t *body =
+        json_pack("{s:s, s:s, s:s, s:[{s:I, s:s}]}", "name", "接口邻县席位代表", "gender", "male", "region", town(22),
+                  "seats", "congress_id", (json_int_t)neighbours_congress(), "district", "第一选区");
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    api_res_t *r = hold(client_request(&admin, "POST", "/api/v1/deputies", text));
+    free(text);
+    api_assert_error(r, 422, "invalid", "seats");
+    release(r);
+    /* the congresses over the county are the office's to seat its deputies in */
+    create(&admin, "deputies",
+           json_pack("{s:s, s:s, s:s, s:[{s:I}, {s:I}]}", "name", "接口上级席位代表", "gender", "female", "region",
+                     town(22), "seats", "congress_id", (json_int_t)county_congress(4), "congress_id",
+                     (json_int_t)county_congress(2)));
+    assert_int_equal(query_ll("SELECT count(*) FROM deputies WHERE name = '接口邻县席位代表'"), 0);
+}
+
+static void deputies_sheet_carries_stations_and_seats_there_and_back(void **state)
+{
+    (void)state;
+    long long hub = create(&admin, "stations",
+                           json_pack("{s:s, s:s, s:s}", "name", "席位往返测试站", "kind", "hub", "region", town(23)));
+    long long county = county_congress(4), province = county_congress(2);
+    char sheet[1024];
+    /* separators as a Chinese input method types them */
+    snprintf(sheet, sizeof(sheet),
+             "姓名,性别,地区,所在联络站,代表资格\r\n往返席位代表,female,%s,%lld,%lld：第九选区；%lld\r\n", town(23),
+             hub, county, province);
+    api_res_t *r = import_csv(&admin, "deputies", NULL, sheet);
+    expect_imported(r, 1, 0, "UTF-8", false, "a deputy with a station and two seats");
+    long long id = id_at(r, 0);
+    release(r);
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/deputies/%lld", id);
+    r = hold(api_get(&srv, path));
+    expect_status(r, 200, "reading the deputy");
+    json_t *stations = json_object_get(r->json, "stations"), *seats = json_object_get(r->json, "seats");
+    if (json_array_size(stations) != 1 ||
+        json_integer_value(json_object_get(json_array_get(stations, 0), "id")) != hub || json_array_size(seats) != 2 ||
+        strstr(r->body, "第九选区") == NULL)
+        fail_msg("expected station %lld and two seats, one for 第九选区, got %s", hub, r->body);
+    release(r);
+
+    char query[64], cells[128];
+    snprintf(query, sizeof(query), "?region=%s", town(23));
+    api_res_t *x = export_csv(&admin, "deputies", query);
+    expect_status(x, 200, "exporting the deputy");
+    snprintf(cells, sizeof(cells), ",%lld,%lld;%lld:第九选区\r\n", hub, province, county);
+    if (strstr(x->body, cells) == NULL)
+        fail_msg("expected the row to end with %s, got %s", cells, x->body);
+    r = import_sheet(&admin, "deputies", NULL, x->body, x->len, "text/csv");
+    expect_imported(r, 0, 1, "UTF-8", false, "importing the deputy's export back");
+    release(r);
+    release(x);
+    assert_int_equal(query_ll("SELECT count(*) FROM deputy_seats WHERE deputy_id = %lld", id), 2);
+    assert_int_equal(query_ll("SELECT count(*) FROM station_deputies WHERE deputy_id = %lld", id), 1);
+
+    /* a station outside the deputy's township is refused under its column */
+    snprintf(sheet, sizeof(sheet), "编号,所在联络站\r\n%lld,%lld\r\n", id, foreign_station);
+    r = import_csv(&admin, "deputies", NULL, sheet);
+    expect_problem(r, 2, "所在联络站", "a station of the neighbour county");
+    release(r);
+    snprintf(sheet, sizeof(sheet), "编号,代表资格\r\n%lld,第九选区\r\n", id);
+    r = import_csv(&admin, "deputies", NULL, sheet);
+    expect_problem(r, 2, "代表资格", "a seat without a congress id");
+    release(r);
+    assert_int_equal(query_ll("SELECT count(*) FROM deputy_seats WHERE deputy_id = %lld", id), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1011,6 +1422,20 @@ int main(void)
         cmocka_unit_test_teardown(staff_cannot_import_or_export_sheets, release_all),
         cmocka_unit_test_teardown(signed_out_import_and_export_answer_401, release_all),
         cmocka_unit_test_teardown(deputies_sheet_seals_the_phone_and_the_export_never_shows_it, release_all),
+        cmocka_unit_test_teardown(patch_sent_during_a_big_import_is_answered_before_the_import, release_all),
+        cmocka_unit_test_teardown(export_of_thousands_of_stations_streams_every_record_once_in_id_order, release_all),
+        cmocka_unit_test_teardown(export_with_a_region_that_is_not_utf8_answers_400_naming_region, release_all),
+        cmocka_unit_test_teardown(station_search_with_a_nul_in_q_answers_400_naming_q, release_all),
+        cmocka_unit_test_teardown(import_with_a_dry_run_value_that_is_not_utf8_answers_400_and_writes_nothing,
+                                  release_all),
+        cmocka_unit_test_teardown(exported_headers_are_the_labels_of_the_staff_forms, release_all),
+        cmocka_unit_test_teardown(sheet_with_yesterdays_headers_still_imports, release_all),
+        cmocka_unit_test_teardown(import_answers_the_id_of_every_row_in_order_updates_included, release_all),
+        cmocka_unit_test_teardown(deputy_row_seated_in_a_neighbours_congress_is_refused_naming_the_seats_column,
+                                  release_all),
+        cmocka_unit_test_teardown(deputy_seated_in_a_neighbours_congress_through_the_api_is_refused_naming_seats,
+                                  release_all),
+        cmocka_unit_test_teardown(deputies_sheet_carries_stations_and_seats_there_and_back, release_all),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);
 }

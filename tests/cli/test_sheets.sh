@@ -5,7 +5,9 @@
 # is the same file; a sheet in GB18030 with Chinese headers is read; --dry-run checks and writes
 # nothing; a bad sheet prints file:line: column message lines and "nothing was imported" and
 # exits non-zero having written nothing; a deputy's phone is sealed with the data folder's key and
-# never exported; an unknown table, a missing file or a missing key is one line on stderr.
+# never exported; the headers are the staff forms' labels (所属联络站) and a sheet with yesterday's
+# (所属站点) still imports; the deputies' sheet carries their stations and seats and the county's
+# comes back in unchanged; an unknown table, a missing file or a missing key is one line on stderr.
 #
 # Needs LIAISON_BIN (the binary), the sqlite3 shell and iconv.
 set -euo pipefail
@@ -77,6 +79,8 @@ check "importing the export back reports 0 created, $N updated" has "$out" "0 cr
 check "importing the export back creates no station" test "$(all_stations)" -eq "$before"
 "$BIN" export stations --db "$DB" >"$TMP/second.csv"
 check "a second export is byte for byte the first" cmp -s "$TMP/first.csv" "$TMP/second.csv"
+hub_header() { head -n 1 "$1" | tr -d '\r' | tr ',' '\n' | grep -qx 所属联络站; }
+check "the export heads the hub column 所属联络站, as the staff form labels it" hub_header "$TMP/first.csv"
 
 # ---- new rows, dry run, GB18030 -------------------------------------------------------------
 
@@ -143,6 +147,34 @@ check "the phone is stored sealed" \
 "$BIN" export deputies --db "$DB" --region "$TOWN" >"$TMP/deputies-out.csv"
 check "the deputies' export holds the deputy" grep -q "命令行代表" "$TMP/deputies-out.csv"
 check "the deputies' export never holds the phone" test "$(grep -c 13900003333 "$TMP/deputies-out.csv")" -eq 0
+
+# ---- headers of yesterday, and a deputy's stations and seats -------------------------------
+
+printf '名称,类型,地区,所属站点\n命令行旧表头点,spoke,%s,%s\n' "$VILLAGE" "$HUB" >"$TMP/old-header.csv"
+run "$BIN" import stations "$TMP/old-header.csv" --db "$DB" --data-dir "$DATA"
+check "a sheet headed with yesterday's 所属站点 still imports" succeeded_with "1 created"
+check "its spoke hangs from the hub it names" \
+    test "$(sql "SELECT hub_id FROM stations WHERE name = '命令行旧表头点'")" = "$HUB"
+
+run "$BIN" export deputies --db "$DB" --region "$HOME_REGION"
+cp "$TMP/out" "$TMP/deputies-county.csv"
+link_headers() { [[ $(head -n 1 "$1" | tr -d '\r') == *,所在联络站,代表资格 ]]; }
+check "the deputies' sheet ends its header with 所在联络站,代表资格" link_headers "$TMP/deputies-county.csv"
+SEATED=$(sql "SELECT d.id FROM deputies d WHERE d.deleted_at IS NULL AND d.region_code LIKE '${HOME_REGION:0:6}%'
+    AND (SELECT count(*) FROM deputy_seats s WHERE s.deputy_id = d.id) = 2 ORDER BY d.id LIMIT 1")
+SEATS=$(sql "SELECT group_concat(congress_id || ':' || district, ';') FROM (SELECT s.congress_id, s.district
+    FROM deputy_seats s JOIN congresses c ON c.id = s.congress_id WHERE s.deputy_id = $SEATED ORDER BY c.level)")
+seats_row() { grep -q "^$SEATED,.*,$SEATS"$'\r'"\$" "$1"; }
+check "a deputy's row ends with their seats as id:district;id:district ($SEATS)" seats_row "$TMP/deputies-county.csv"
+D=$(data_rows "$TMP/deputies-county.csv")
+all_seats() { sql "SELECT count(*) || '/' || group_concat(deputy_id || ':' || congress_id || ':' || district) FROM
+    (SELECT * FROM deputy_seats ORDER BY deputy_id, congress_id)"; }
+seats_before=$(all_seats)
+links_before=$(sql "SELECT count(*) FROM station_deputies")
+run "$BIN" import deputies "$TMP/deputies-county.csv" --db "$DB" --data-dir "$DATA"
+check "the county's deputies come back in as $D updates" succeeded_with "0 created, $D updated"
+check "their seats are as they were" test "$(all_seats)" = "$seats_before"
+check "their stations are as they were" test "$(sql "SELECT count(*) FROM station_deputies")" = "$links_before"
 
 # ---- usage and file errors ----------------------------------------------------------------
 

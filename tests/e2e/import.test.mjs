@@ -1,7 +1,8 @@
 // Browser journeys through the registry's sheets (web/js/registry.js): an admin on a phone
-// exports the stations sheet, and imports one made in Excel's Chinese default encoding
-// (GB18030) - first with bad rows, reported line by line with nothing saved, then checked only,
-// then for real. A real `liaison serve` with a fresh demo database (tests/e2e/lib/server.mjs).
+// exports the stations sheet (its headers are the form's labels), and imports one made in Excel's
+// Chinese default encoding (GB18030) - first with bad rows, reported line by line with nothing
+// saved, then checked only, then for real, when the records it made are listed under the counts.
+// A real `liaison serve` with a fresh demo database (tests/e2e/lib/server.mjs).
 //
 // Env (set by ctest): LIAISON_BIN (the binary), LIAISON_WEB_DIR (web/).
 // Screenshot for a human to judge the error report at 390x844: /tmp/import-errors.png.
@@ -79,7 +80,7 @@ async function signInAsAdmin(page) {
 
 // A sheet as Excel on a Chinese Windows saves it: GB18030, CRLF line ends, Chinese headers.
 function gb18030Sheet(name, rows) {
-  const text = ['名称,类型,地区,所属站点,地址,开放时间', ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
+  const text = ['名称,类型,地区,所属联络站,地址,开放时间', ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
   const bytes = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030'], {input: Buffer.from(text, 'utf8')});
   assert.ok(!bytes.equals(Buffer.from(text, 'utf8')), 'the sheet is not UTF-8 any more');
   const path = join(server.dir, name);
@@ -126,6 +127,12 @@ test('admin_exports_the_stations_sheet_as_a_csv_with_a_bom_and_chinese_headers',
   const text = bytes.subarray(3).toString('utf8');
   assert.match(text, /^编号,名称,类型,地区,/);
   assert.ok(text.includes(`\r\n${data.hub.id},${data.hub.name},`), 'the region\'s stations are in it');
+  // every column is headed as the form labels its field
+  const header = text.slice(0, text.indexOf('\r\n')).split(',');
+  const form = await page.locator('#registry-form [data-field-label]').allTextContents();
+  for (const label of ['名称', '类型', '地区', '所属联络站', '地址', '开放时间'])
+    assert.ok(header.includes(label) && form.includes(label), `${label} heads a column and labels a field`);
+  assert.ok(!header.includes('所属站点'), 'not the old header');
   assertNoProblems(page);
   await page.close();
 });
@@ -164,7 +171,7 @@ test('gb18030_sheet_with_two_bad_rows_shows_both_errors_by_line_and_creates_noth
   const rows = await table.locator('tbody tr').evaluateAll((trs) =>
     trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
   assert.deepEqual(rows, [
-    ['3', '所属站点', '代表联络室/联络点须选择所属的联络站'],
+    ['3', '所属联络站', '代表联络室/联络点须选择所属的联络站'],
     ['4', '地区', `没有这个地区：${data.unknown}`]
   ]);
   assert.deepEqual(await importedOnServer(), [], 'nothing of the sheet was saved');
@@ -205,9 +212,18 @@ test('dry_run_of_the_fixed_sheet_shows_the_counts_and_creates_nothing', {timeout
 test('fixed_sheet_adds_three_stations_that_then_appear_in_the_list', {timeout: 30000}, async () => {
   const page = await openPage();
   await signInAsAdmin(page);
+  const answered = page.waitForResponse((res) => new URL(res.url()).pathname === IMPORT);
   await upload(page, gb18030Sheet('fixed.csv', stationRows(false)));
+  const ids = (await (await answered).json()).ids;
   await page.locator('#registry-import-result').getByText('导入完成：新增 3 条，更新 0 条（编码：GB18030）。').waitFor();
   assert.equal(await sheet(page).getByLabel('选择表格文件（CSV）').inputValue(), '', 'the file is not offered twice');
+
+  // the records the import made are listed under the counts, in the sheet's order
+  const made = page.getByRole('list', {name: '本次导入的记录：'});
+  await made.getByRole('listitem').nth(2).waitFor();
+  assert.deepEqual(await made.getByRole('listitem').evaluateAll((items) => items.map((li) => li.dataset.id)),
+    ids.map(String));
+  assert.deepEqual((await made.getByRole('listitem').allTextContents()).map((x) => x.replace(/^\d+\s*/, '')), NAMES);
 
   await page.getByRole('searchbox', {name: '按名称查找联络站'}).fill('导入测试');
   await page.getByRole('button', {name: '查找', exact: true}).click();

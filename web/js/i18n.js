@@ -309,6 +309,8 @@ export const dictionaries = {
     'sheet.col.column': '列',
     'sheet.col.message': '问题',
     'sheet.whole_row': '（整行）',
+    'sheet.imported': '本次导入的记录：',
+    'sheet.imported.more': '另有 {n} 条未列出。',
 
     'csv.unknown_column': '无法识别的列名',
     'csv.duplicate_column': '此列出现了两次',
@@ -331,6 +333,9 @@ export const dictionaries = {
     'csv.no_header': '文件没有表头行',
     'csv.encoding': '文件既不是 UTF-8 也不是 GB18030 编码的文本，请在 Excel 中另存为 CSV 后再试',
     'csv.unwritable': '无法保存，请稍后再试',
+    'csv.stations': '须为联络站的编号，多个编号用分号隔开（最多 32 个）',
+    'csv.seats': '须为人民代表大会的编号，选区写在编号后的冒号之后，多个用分号隔开（最多 8 个），如“12:第三选区;15”',
+    'csv.seat_outside': '所填的人民代表大会不在您的辖区之内，也不在其上级',
 
     'field.name': '名称',
     'field.deputy.name': '姓名',
@@ -397,12 +402,12 @@ export const dictionaries = {
     'portal.staff.heading': 'For staff',
     'portal.staff.text': 'If you have an account, sign in to the staff workspace here.',
     'portal.staff.link': 'Go to the staff workspace',
+    'portal.track': 'Track a message',
 
     'staff.title': 'Staff workspace - Liaison',
     'staff.heading': 'Staff workspace',
     'staff.loading': 'Loading…',
     'staff.noscript': 'The staff workspace needs JavaScript.',
-    'portal.track': 'Track a message',
 
     'login.heading': 'Sign in',
     'login.intro': 'Sign in with the account your deputy-affairs office gave you.',
@@ -679,6 +684,8 @@ export const dictionaries = {
     'sheet.col.column': 'Column',
     'sheet.col.message': 'Problem',
     'sheet.whole_row': '(whole row)',
+    'sheet.imported': 'Records of this import:',
+    'sheet.imported.more': '{n} more are not listed.',
 
     'csv.unknown_column': 'unknown column',
     'csv.duplicate_column': 'the column appears twice',
@@ -701,6 +708,9 @@ export const dictionaries = {
     'csv.no_header': 'the file has no header row',
     'csv.encoding': 'the file is neither UTF-8 nor GB18030 text; save it as CSV from Excel and try again',
     'csv.unwritable': 'could not be saved; please try again later',
+    'csv.stations': 'must be station numbers separated by semicolons (at most 32)',
+    'csv.seats': 'must be congress numbers, each with its district after a colon, separated by semicolons (at most 8), e.g. “12:District 3;15”',
+    'csv.seat_outside': 'names a congress neither inside your region nor above it',
 
     'field.name': 'Name',
     'field.deputy.name': 'Name',

@@ -4,27 +4,29 @@
  * with a byte-order mark, for Excel). Import sends the chosen file's bytes as they are, as
  * text/csv, to POST /api/v1/<plural>/import (?dry_run=true to check only): the server reads
  * UTF-8 or GB18030 and saves all rows or none. Its answer is said in one live region: the
- * counts, or a table of the bad rows (line, column, message) in the current language. A file
+ * counts with the first records the import made or changed (from the ids it answers, in sheet
+ * order), or a table of the bad rows (line, column, message) in the current language. A file
  * that is plainly not a sheet (an .xlsx) or over the server's 5 MiB is refused before sending. */
 
 import {t} from './i18n.js';
-import {upload} from './api.js';
+import {get, upload} from './api.js';
 import {$, h, label} from './dom.js';
 import {say, capitalize, errorText, once} from './forms.js';
 
 const MAX_BYTES = 5 * 1024 * 1024; /* the server's limit for a sheet */
 /* what Excel and its kin save by default: not CSV, and refused before it is sent */
 const NOT_CSV = /\.(xlsx|xlsm|xlsb|xls|ods|numbers|et|ett)$/i;
+const LISTED = 10; /* imported records named under the counts */
 
 const current = {
   plural: null,           /* the list the section belongs to */
   fields: [],             /* its fields (registry.js): choices and limits for the messages */
-  onImported: async () => {},
+  onImported: async () => {}, /* (ids) of the imported records, in sheet order */
   onSessionLost: () => false,
   result: null            /* () => nodes: what the last import said, made again on a language switch */
 };
 
-/* The section for one list: options {plural, fields, onImported() after a saved import,
+/* The section for one list: options {plural, fields, onImported(ids) after a saved import,
  * onSessionLost(err) -> true when err ended the session}. */
 export function section(options) {
   Object.assign(current, options, {result: null});
@@ -138,6 +140,12 @@ function rowMessage(message) {
     return t('csv.unknown_region', {code: x[1]});
   if ((x = /^region (\S*) is outside your region$/.exec(m)))
     return t('csv.outside', {code: x[1]});
+  if (/^stations must be station ids/.test(m))
+    return t('csv.stations');
+  if (/^seats must be congress ids/.test(m))
+    return t('csv.seats');
+  if (/names a congress outside your region/.test(m))
+    return t('csv.seat_outside');
   if (/names no such/.test(m))
     return t('reason.no_record');
   if (/ is not one of the allowed values$/.test(m)) {
@@ -171,9 +179,25 @@ function rowMessage(message) {
     return t('csv.no_header');
   if (/neither UTF-8 nor GB18030/.test(m))
     return t('csv.encoding');
-  if (/^cannot be written/.test(m))
+  if (/^cannot be (written|checked)/.test(m))
     return t('csv.unwritable');
   return m;
+}
+
+/* The first records of an import, as the server has them now (a record that cannot be read is
+ * listed by its id alone). */
+function imported(plural, ids) {
+  return Promise.all(ids.slice(0, LISTED).map((id) =>
+    get(`/api/v1/${plural}/${id}`).catch(() => ({id}))));
+}
+
+function importedList(records, total) {
+  return [
+    h('p', {id: 'registry-imported-heading'}, t('sheet.imported')),
+    h('ul', {id: 'registry-imported', class: 'sheet-imported', 'aria-labelledby': 'registry-imported-heading'},
+      records.map((r) => h('li', {'data-id': r.id}, h('span', {class: 'code'}, String(r.id)), ' ', r.name || ''))),
+    total > records.length ? h('p', {class: 'hint'}, t('sheet.imported.more', {n: total - records.length})) : null
+  ];
 }
 
 /* The 422 of a sheet: how many problems, and a table of line, column and message. */
@@ -230,10 +254,14 @@ function onImport(event) {
       if (stale())
         return;
       const counts = {created: done.created, updated: done.updated, encoding: done.encoding};
-      showResult(() => [h('p', {class: 'form-status'}, t(done.dry_run ? 'sheet.checked' : 'sheet.done', counts))]);
+      const said = () => h('p', {class: 'form-status'}, t(done.dry_run ? 'sheet.checked' : 'sheet.done', counts));
+      showResult(() => [said()]);
       if (!done.dry_run) {
         input.value = ''; /* imported: not to be sent twice by mistake */
-        await current.onImported();
+        const ids = Array.isArray(done.ids) ? done.ids : [];
+        const [records] = await Promise.all([imported(plural, ids), current.onImported(ids)]);
+        if (!stale() && records.length)
+          showResult(() => [said(), ...importedList(records, ids.length)]);
       }
     } catch (err) {
       if (current.onSessionLost(err) || stale())
