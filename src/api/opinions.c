@@ -220,22 +220,14 @@ static int intake_run(http_write_t *w, store_t *db)
     }
     o->created_at = time(NULL);
     int rc = opinion_deadlines(db, o->created_at, in->triage_days, in->answer_days, &o->triage_due, &o->answer_due);
-    for (int i = 0; rc == STORE_OK && i < TRIES; i++) {
+    for (int i = 0; i < TRIES && rc == STORE_OK; i++) {
         random_chars(o->tracking_code, OPINION_CODE_LEN);
-        if (store_savepoint(db) != STORE_OK)
-            return STORE_ERR;
         rc = store_opinion_insert(db, o, &o->id);
-        if (rc == STORE_OK) {
-            store_savepoint_release(db);
+        if (rc == STORE_ECONSTRAINT && i + 1 < TRIES)
+            rc = STORE_OK; /* a code already handed out: draw another */
+        else
             break;
-        }
-        store_savepoint_rollback(db);
-        store_savepoint_release(db);
-        if (rc != STORE_ECONSTRAINT)
-            return rc; /* a taken code is drawn again; anything else is an error */
     }
-    if (rc != STORE_OK)
-        return rc;
     for (int i = 0; i < in->nfiles && rc == STORE_OK; i++)
         rc = store_attachment_add(db, o->id, in->files[i].mime, in->files[i].data, in->files[i].len, o->created_at);
     if (rc != STORE_OK)

@@ -150,7 +150,7 @@ int store_opinion_insert(store_t *db, const store_opinion_t *o, int64_t *id)
             " address_sealed, phone_hash, phone4, consent_publish, state, urgency, triage_due, answer_due,"
             " created_by, created_at, updated_at)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-            " 'registered', 'normal', $18, $19, $20, $21, $21)");
+            " 'registered', 'normal', $18, $19, $20, $21, $21) ON CONFLICT (tracking_code) DO NOTHING");
     if (st == NULL)
         return STORE_ERR;
     store_bind_text(st, 1, o->tracking_code);
@@ -175,6 +175,8 @@ int store_opinion_insert(store_t *db, const store_opinion_t *o, int64_t *id)
     bind_opt_id(st, 20, o->created_by);
     store_bind_int(st, 21, o->created_at);
     int rc = store_run(st);
+    if (rc == STORE_OK && store_changes(db) == 0)
+        return STORE_ECONSTRAINT; /* the code is taken; nothing was written */
     if (rc == STORE_OK)
         *id = store_last_insert_id(db);
     return rc;

@@ -54,8 +54,8 @@ typedef struct {
 
 void store_opinion_free(store_opinion_t *o);
 
-/* Inserts o (its id is ignored); STORE_ECONSTRAINT when the tracking code or idempotency key is
- * taken already. */
+/* Inserts o (its id is ignored). STORE_ECONSTRAINT when the tracking code is taken already: then
+ * nothing is written and the transaction goes on, so the caller may draw another code. */
 int store_opinion_insert(store_t *db, const store_opinion_t *o, int64_t *id);
 /* Writes back every field that changes after intake (state, triage, handling, answer, rating). */
 int store_opinion_save(store_t *db, const store_opinion_t *o);
