@@ -38,17 +38,14 @@ int api_registry_qr(http_req_t *r)
             http_reply_internal(r, "cannot read a record");
         return 0;
     }
-    const char *base = http_config(r)->public_url;
-    size_t n = strlen(base);
-    buf_t url, svg;
-    buf_init(&url);
+    char url[sizeof(http_config(r)->public_url) + 64];
+    registry_qr_url(url, sizeof(url), http_config(r)->public_url, e, id);
+    buf_t svg;
     buf_init(&svg);
-    buf_addf(&url, "%.*s/%s.html?id=%lld", (int)(n && base[n - 1] == '/' ? n - 1 : n), base, e->name, (long long)id);
-    if (qr_svg(url.data, &svg) != 0)
+    if (qr_svg(url, &svg) != 0)
         http_reply_internal(r, "cannot encode a QR code");
     else
         http_reply_text(r, 200, "image/svg+xml", svg.data, svg.len);
-    buf_free(&url);
     buf_free(&svg);
     return 0;
 }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,4 +289,12 @@ bool registry_parse_point(const char *text, double *lat, double *lng)
     *lng = strtod(second, &end);
     return !errno && end != second && *end == '\0' && isfinite(*lat) && isfinite(*lng) && *lat >= -90 &&
            *lat <= 90 && *lng >= -180 && *lng <= 180;
+}
+
+void registry_qr_url(char *out, size_t cap, const char *base, const registry_entity_t *e, int64_t id)
+{
+    size_t n = strlen(base);
+    while (n && base[n - 1] == '/')
+        n--;
+    snprintf(out, cap, "%.*s/%s.html?id=%lld&via=qr", (int)n, base, e->name, (long long)id);
 }

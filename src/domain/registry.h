@@ -10,6 +10,7 @@
 #define LIAISON_DOMAIN_REGISTRY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum {
@@ -88,5 +89,9 @@ const char *registry_column(const registry_field_t *f);
 /* Fills unset optional fields with their defaults, for a new record: "" for text, the first
  * choice, false. */
 void registry_defaults(const registry_entity_t *e, registry_value_t *values);
+
+/* The public page a record's QR code opens: BASE/station.html?id=N&via=qr (base without a
+ * trailing slash; via=qr marks what is sent from it as scanned). Writes at most cap bytes. */
+void registry_qr_url(char *out, size_t cap, const char *base, const registry_entity_t *e, int64_t id);
 
 #endif

@@ -526,9 +526,20 @@ static void a_congress_sits_in_a_region_of_its_own_level(void **state)
     assert_int_equal(bad, 0);
 }
 
+static void a_qr_code_opens_the_public_page_and_marks_the_visit_as_scanned(void **state)
+{
+    (void)state;
+    char url[256];
+    registry_qr_url(url, sizeof(url), "https://rd.rudong.gov.cn/", registry_entity("deputy"), 42);
+    assert_string_equal(url, "https://rd.rudong.gov.cn/deputy.html?id=42&via=qr");
+    registry_qr_url(url, sizeof(url), "http://127.0.0.1:8080", registry_entity("station"), 7);
+    assert_string_equal(url, "http://127.0.0.1:8080/station.html?id=7&via=qr");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_qr_code_opens_the_public_page_and_marks_the_visit_as_scanned),
         cmocka_unit_test(every_entity_is_found_by_its_singular_and_plural_name),
         cmocka_unit_test(a_field_is_found_by_its_json_key_or_its_chinese_csv_header),
         cmocka_unit_test(region_and_phone_live_in_their_own_columns_and_the_phone_is_hidden),
