@@ -282,6 +282,12 @@ static int64_t read_target(api_input_t *in, const char *field, const char *entit
     return id;
 }
 
+static int first_station(int64_t station_id, void *arg)
+{
+    *(int64_t *)arg = station_id;
+    return 1;
+}
+
 /* A region code for the place the opinion is about: known, and in the county of whom it is sent to. */
 static void read_region(api_input_t *in, const char *target_region, char out[13])
 {
@@ -436,6 +442,11 @@ int api_opinions_create(http_req_t *r)
     o->deputy_id = read_target(&in, "deputy_id", "deputy", deputy_region);
     if (!in.failed && o->station_id == 0 && o->deputy_id == 0)
         api_invalid(&in, "station_id", "name the station (station_id) or the deputy (deputy_id) the message is for");
+    /* a message to a deputy is kept by the station where the deputy receives people (the first
+     * of theirs), so its figures and record books count it */
+    if (!in.failed && o->station_id == 0 &&
+        store_deputy_stations(http_reader(r), o->deputy_id, first_station, &o->station_id) != STORE_OK)
+        o->station_id = 0;
     const char *category = api_text(&in, "category", 1, 32, true);
     if (!in.failed && store_category_id(http_reader(r), category, &o->category_id) != STORE_OK)
         api_invalid(&in, "category", "category names no such category");

@@ -1307,7 +1307,7 @@ static void referring_needs_a_unit_of_the_opinions_county_and_1_to_90_working_da
 
 /* A message sent to a deputy from their QR page needs no station; that deputy finds it in their
  * own list, and other deputies' messages stay out of it. */
-static void a_message_to_a_deputy_reaches_that_deputy_without_a_station(void **state)
+static void a_message_to_a_deputy_reaches_that_deputy_and_is_kept_at_their_station(void **state)
 {
     (void)state;
     client_t deputy;
@@ -1328,7 +1328,11 @@ static void a_message_to_a_deputy_reaches_that_deputy_without_a_station(void **s
 
     api_res_t *r = track(mine.code, "phone4=" PHONE4);
     expect_status(r, 200, "tracking a message to a deputy");
-    assert_true(json_is_null(json_object_get(r->json, "station")));
+    /* the station where the deputy receives people keeps it, for its figures and record books */
+    long long station = query_ll("SELECT min(sd.station_id) FROM station_deputies sd JOIN stations s ON s.id = "
+                                 "sd.station_id WHERE sd.deputy_id = %lld AND s.deleted_at IS NULL", deputy_id);
+    assert_true(station > 0);
+    assert_int_equal(int_of(json_object_get(r->json, "station"), "id"), station);
     assert_int_equal(int_of(json_object_get(r->json, "deputy"), "id"), deputy_id);
     api_res_free(r);
     r = get_as(&deputy, "/api/v1/opinions");
@@ -1812,7 +1816,7 @@ int main(void)
         cmocka_unit_test(a_unit_may_not_reply_twice_or_ask_for_more_time_twice),
         cmocka_unit_test(a_unit_acting_on_another_units_referral_finds_nothing),
         cmocka_unit_test(referring_needs_a_unit_of_the_opinions_county_and_1_to_90_working_days),
-        cmocka_unit_test(a_message_to_a_deputy_reaches_that_deputy_without_a_station),
+        cmocka_unit_test(a_message_to_a_deputy_reaches_that_deputy_and_is_kept_at_their_station),
         cmocka_unit_test(a_unit_returning_a_misrouted_referral_sends_the_opinion_back_to_triage),
         cmocka_unit_test(a_merged_message_shows_its_masters_answer_once_the_master_is_answered),
         cmocka_unit_test(merging_into_itself_or_into_another_countys_opinion_is_refused_naming_master_id),
