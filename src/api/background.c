@@ -206,10 +206,8 @@ static int sweep(store_t *db, void *arg)
 {
     sweep_t *s = arg;
     int64_t until = opinion_warn_until(&s->cal, s->now);
-    store_opinion_filter_t near = {.region_lo = "0", .region_hi = "A", .due_from = s->now, .due_to = until,
-                                   .open_only = true};
     s->n = 0;
-    int rc = store_opinions_each(db, &near, collect_near, s);
+    int rc = store_opinions_due_between(db, s->now, until, collect_near, s);
     for (int i = 0; rc == STORE_OK && i < s->n; i++)
         rc = remind_owner(db, s->ids[i], s->dues[i], s->now);
     s->n = 0;
@@ -217,10 +215,11 @@ static int sweep(store_t *db, void *arg)
         rc = store_referrals_due(db, s->now, until, collect_referral, s);
     for (int i = 0; rc == STORE_OK && i < s->n; i++)
         rc = remind_unit(db, s->ids[i], s->dues[i], s->now);
-    store_opinion_filter_t answered = {.region_lo = "0", .region_hi = "A", .state = "answered"};
+    /* working days are never fewer than calendar days, so this finds every candidate */
+    int64_t before = s->now - (int64_t)s->cfg->auto_close_days * 86400;
     s->n = 0;
     if (rc == STORE_OK)
-        rc = store_opinions_each(db, &answered, collect_unrated, s);
+        rc = store_opinions_answered_before(db, before, BATCH, collect_unrated, s);
     for (int i = 0; rc == STORE_OK && i < s->n; i++) {
         rc = opinion_system_step(db, s->ids[i], OPINION_AUTO_CLOSE, NULL, s->now);
         if (rc == STORE_EINVALID)

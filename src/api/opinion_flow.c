@@ -18,7 +18,7 @@
 #include "domain/region.h"
 #include "store/registry.h"
 
-enum { TEXT_MAX = 5000, TITLE_CHARS = 30 };
+enum { TEXT_MAX = 5000, REASON_MAX = 300, TITLE_CHARS = 30 };
 
 typedef struct {
     http_write_t super;
@@ -58,8 +58,10 @@ static bool same_county(const char *a, const char *b)
 
 int opinion_notify(store_t *db, const char *event, const char *recipient, const store_opinion_t *o, int64_t now)
 {
-    json_t *payload = json_pack("{s:I, s:s, s:s}", "opinion_id", (json_int_t)o->id, "tracking_code", o->tracking_code,
-                                "state", opinion_state_name(o->state));
+    json_t *payload = json_pack("{s:I, s:s}", "opinion_id", (json_int_t)o->id, "state", opinion_state_name(o->state));
+    /* the code is half of what opens the constituent's view: it goes to them alone */
+    if (strncmp(recipient, "constituent:", 12) == 0)
+        json_object_set_new(payload, "tracking_code", json_string(o->tracking_code));
     char *text = json_dumps(payload, JSON_COMPACT);
     json_decref(payload);
     int rc = text ? store_outbox_add(db, event, recipient, text, now) : STORE_ERR;
@@ -94,9 +96,7 @@ static int answer(flow_write_t *f, store_t *db, store_opinion_t *o, int64_t now)
     o->answer = strdup(f->text);
     o->answered_at = now;
     merged_walk_t walk = {db, now, STORE_OK};
-    /* every region: a master's merged items all lie in its county */
-    store_opinion_filter_t merged = {.region_lo = "0", .region_hi = "A", .master_id = o->id, .limit = -1};
-    int rc = store_opinions_each(db, &merged, notify_merged, &walk);
+    int rc = store_opinions_merged_into(db, o->id, notify_merged, &walk);
     if (rc == STORE_OK)
         rc = walk.rc;
     return rc == STORE_OK ? notify_constituent(db, o, now) : rc;
@@ -229,11 +229,11 @@ static int step(flow_write_t *f, store_t *db, store_opinion_t *o, opinion_action
         return STORE_EINVALID;
     }
     const char *shown = NULL;
+    opinion_state_t from = o->state;
+    o->state = (opinion_state_t)next; /* first: what apply tells others says where it now stands */
     int rc = apply(f, db, o, action, next, now, &shown);
     if (rc != STORE_OK)
         return rc;
-    opinion_state_t from = o->state;
-    o->state = (opinion_state_t)next;
     o->updated_at = now;
     if (!opinion_state_open(o->state) && o->state != OPINION_ANSWERED)
         o->closed_at = now;
@@ -265,8 +265,10 @@ static int referral_step(flow_write_t *f, store_t *db, store_opinion_t *o, int64
         return rc;
     bool pending = r.extension_pending;
     int next = referral_next(r.state, &pending, (referral_action_t)f->referral_action);
-    if (next < 0) {
-        f->refused_state = r.extension_pending && f->referral_action == REFERRAL_ASK_EXTENSION
+    if (next < 0 || o->state != OPINION_IN_PROGRESS) {
+        /* the referral's own state first; else its opinion was answered, closed or sent back */
+        f->refused_state = next >= 0 ? opinion_state_name(o->state)
+                           : r.extension_pending && f->referral_action == REFERRAL_ASK_EXTENSION
                                ? "extension_pending"
                                : referral_state_name(r.state);
         store_referral_free(&r);
@@ -324,8 +326,7 @@ static int flow_run(http_write_t *w, store_t *db)
         rc = step(f, db, &o, (opinion_action_t)f->action, now);
     if (rc == STORE_OK && f->then_answer)
         rc = step(f, db, &o, OPINION_ANSWER, now);
-    if (rc != STORE_ENOTFOUND)
-        store_opinion_free(&o);
+    store_opinion_free(&o);
     return rc;
 }
 
@@ -529,12 +530,13 @@ bool opinion_load_in_scope(http_req_t *r, int64_t *id, store_opinion_t *o)
         http_reply_error(r, 404, "not_found", "no such opinion", NULL);
         return false;
     }
-    policy_target_t t = {.region = o->region, .deputy_id = o->owner_deputy_id ? o->owner_deputy_id : o->deputy_id};
-    if (!http_authorize(r, &t, true)) {
-        store_opinion_free(o);
-        return false;
-    }
-    return true;
+    /* a deputy reaches what was sent to them and what they were given, as their list shows */
+    policy_target_t sent = {.region = o->region, .deputy_id = o->deputy_id};
+    policy_target_t given = {.region = o->region, .deputy_id = o->owner_deputy_id};
+    if (policy_check(http_actor(r), r->route->action, &given) == POLICY_ALLOW || http_authorize(r, &sent, true))
+        return true;
+    store_opinion_free(o);
+    return false;
 }
 
 int api_opinions_get(http_req_t *r)
@@ -678,6 +680,20 @@ static void check_owners(api_input_t *in, const flow_write_t *f, const store_opi
         api_invalid(in, "owner_user_id", "owner_user_id must name a staff account of the opinion's county");
 }
 
+/* The master of a merge must be an opinion the actor may triage too. */
+static void check_master(api_input_t *in, const flow_write_t *f)
+{
+    store_opinion_t master;
+    if (in->failed || f->master_id == 0)
+        return;
+    policy_target_t t = {0};
+    if (store_opinion_get(http_reader(in->r), f->master_id, &master) == STORE_OK)
+        t.region = master.region;
+    if (t.region == NULL || policy_check(http_actor(in->r), "opinion.triage", &t) != POLICY_ALLOW)
+        api_invalid(in, "master_id", "master_id names no opinion of your region");
+    store_opinion_free(&master);
+}
+
 static int staff_step(http_req_t *r, opinion_action_t action)
 {
     int64_t id;
@@ -694,6 +710,7 @@ static int staff_step(http_req_t *r, opinion_action_t action)
     api_input_t in = {r, body, false};
     read_step(&in, f, action);
     check_owners(&in, f, &o);
+    check_master(&in, f);
     store_opinion_free(&o);
     json_decref(body);
     if (in.failed) {
@@ -757,7 +774,8 @@ static int unit_step(http_req_t *r, referral_action_t action)
     static const char *const extension[] = {"days", "text", NULL};
     api_only(&in, action == REFERRAL_ASK_EXTENSION ? extension : text_only);
     bool text_required = action == REFERRAL_REPLY || action == REFERRAL_RETURN || action == REFERRAL_ASK_EXTENSION;
-    const char *text = api_text(&in, "text", 1, TEXT_MAX, text_required);
+    /* a reason for more time is kept beside the referral, in at most 300 characters */
+    const char *text = api_text(&in, "text", 1, action == REFERRAL_ASK_EXTENSION ? REASON_MAX : TEXT_MAX, text_required);
     if (text)
         f->text = strdup(text);
     if (action == REFERRAL_ASK_EXTENSION)

@@ -126,11 +126,8 @@ int api_opinions_list(http_req_t *r)
     f.region_hi = hi;
     f.station_id = station;
     const actor_t *a = http_actor(r);
-    if (a->role == ROLE_DEPUTY) { /* a deputy's own: sent to them or given to them */
+    if (a->role == ROLE_DEPUTY) /* a deputy's own, sent to them or given to them, in their region */
         f.deputy_id = a->deputy_id ? a->deputy_id : -1;
-        f.region_lo = "0";
-        f.region_hi = "A";
-    }
     calendar_t cal;
     calendar_init(&cal);
     int64_t now = time(NULL);
@@ -254,6 +251,8 @@ int api_opinions_similar(http_req_t *r)
     /* SPEC §3: open items of the same region - the county, where duplicates meet */
     char lo[13], hi[14];
     snprintf(lo, sizeof(lo), "%.6s000000", o.region);
+    if (region_in_scope(lo, http_actor(r)->region)) /* staff of a township see their township's */
+        snprintf(lo, sizeof(lo), "%s", http_actor(r)->region);
     region_subtree_upper(lo, hi);
     store_opinion_filter_t f = {.region_lo = lo, .region_hi = hi, .open_only = true, .limit = SIMILAR_POOL};
     similar_walk_t w = {.self = &o};

@@ -324,7 +324,7 @@ static int book_row(const store_opinion_t *o, void *arg)
         }
         json_array_append_new(row, v);
     }
-    json_array_insert_new(w->rows, 0, row); /* the list is newest first; a book reads oldest first */
+    json_array_append_new(w->rows, row);
     return 0;
 }
 
@@ -387,11 +387,9 @@ static void book_respond(http_write_t *w, http_req_t *r, int status)
     }
     book_walk_t walk = {.b = b, .r = r, .rows = json_array()};
     buf_init(&walk.units);
-    store_opinion_filter_t f = {.region_lo = "0", .region_hi = "A", .station_id = b->station,
-                                .created_from = b->from, .created_to = b->to};
     int rc = store_categories_each(http_reader(r), keep_category, &walk.categories);
-    if (rc == STORE_OK)
-        rc = store_opinions_each(http_reader(r), &f, book_row, &walk);
+    if (rc == STORE_OK) /* oldest first, as a book reads */
+        rc = store_opinions_of_station(http_reader(r), b->station, b->from, b->to, book_row, &walk);
     buf_free(&walk.units);
     if (rc != STORE_OK) {
         json_decref(walk.rows);

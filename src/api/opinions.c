@@ -168,6 +168,7 @@ typedef struct {
     int triage_days, answer_days;
     bool replayed;             /* the idempotency key had been used: the first answer again */
     char *replayed_token;      /* the first answer's token, sealed (owned) */
+    bool key_reused;           /* the key came with a different message */
     struct {
         const char *mime;
         unsigned char *data;   /* owned */
@@ -195,6 +196,13 @@ static void random_chars(char *out, size_t n)
     while (!opinion_code_from_bytes(bytes, sizeof(bytes), out, n));
 }
 
+static bool same_message(const store_opinion_t *a, const store_opinion_t *b)
+{
+    return strcmp(a->content, b->content) == 0 && a->station_id == b->station_id && a->deputy_id == b->deputy_id &&
+           a->category_id == b->category_id && strcmp(a->region, b->region) == 0 &&
+           strcmp(a->phone_hash, b->phone_hash) == 0;
+}
+
 static int intake_run(http_write_t *w, store_t *db)
 {
     intake_write_t *in = (intake_write_t *)w;
@@ -202,6 +210,13 @@ static int intake_run(http_write_t *w, store_t *db)
     if (o->idempotency_key[0]) {
         store_opinion_t first;
         int rc = store_opinion_by_idempotency(db, o->idempotency_key, &first);
+        /* the same form sent again, or another message under a key already used (a guessed or
+         * copied key must not hand out someone else's code and token) */
+        if (rc == STORE_OK && !same_message(&first, o)) {
+            store_opinion_free(&first);
+            in->key_reused = true;
+            return STORE_EINVALID;
+        }
         if (rc == STORE_OK) {
             in->replayed = true;
             memcpy(o->tracking_code, first.tracking_code, sizeof(o->tracking_code));
@@ -244,7 +259,10 @@ static void intake_respond(http_write_t *w, http_req_t *r, int status)
 {
     intake_write_t *in = (intake_write_t *)w;
     store_opinion_t *o = &in->opinion;
-    if (r && status != STORE_OK) {
+    if (r && status == STORE_EINVALID && in->key_reused) {
+        http_reply_error(r, 409, "idempotency_key_reused", "that idempotency_key was sent with another message",
+                         "idempotency_key");
+    } else if (r && status != STORE_OK) {
         http_reply_internal(r, "cannot store an opinion");
     } else if (r) {
         json_t *body = json_pack("{s:s, s:s, s:I, s:I}", "tracking_code", o->tracking_code, "state",
@@ -298,10 +316,14 @@ static void read_region(api_input_t *in, const char *target_region, char out[13]
         api_invalid(in, "region", "region names no known region");
         return;
     }
-    char county[13];
-    snprintf(county, sizeof(county), "%.6s000000", target_region);
-    if (region_level(target_region) >= REGION_COUNTY && !region_in_scope(county, code)) {
-        api_invalid(in, "region", "region lies outside the county of the station or deputy");
+    /* a station or deputy of a county or below serves its whole county; one higher up, its region */
+    char scope[13];
+    if (region_level(target_region) >= REGION_COUNTY)
+        snprintf(scope, sizeof(scope), "%.6s000000", target_region);
+    else
+        snprintf(scope, sizeof(scope), "%s", target_region);
+    if (!region_code_valid(scope) || !region_in_scope(scope, code)) {
+        api_invalid(in, "region", "region lies outside the area of the station or deputy");
         return;
     }
     snprintf(out, 13, "%s", code);
@@ -442,11 +464,6 @@ int api_opinions_create(http_req_t *r)
     o->deputy_id = read_target(&in, "deputy_id", "deputy", deputy_region);
     if (!in.failed && o->station_id == 0 && o->deputy_id == 0)
         api_invalid(&in, "station_id", "name the station (station_id) or the deputy (deputy_id) the message is for");
-    /* a message to a deputy is kept by the station where the deputy receives people (the first
-     * of theirs), so its figures and record books count it */
-    if (!in.failed && o->station_id == 0 &&
-        store_deputy_stations(http_reader(r), o->deputy_id, first_station, &o->station_id) != STORE_OK)
-        o->station_id = 0;
     const char *category = api_text(&in, "category", 1, 32, true);
     if (!in.failed && store_category_id(http_reader(r), category, &o->category_id) != STORE_OK)
         api_invalid(&in, "category", "category names no such category");
@@ -454,6 +471,11 @@ int api_opinions_create(http_req_t *r)
     if (!in.failed && strspn(content, " \t\r\n") == strlen(content))
         api_invalid(&in, "content", "content must say something");
     read_region(&in, o->station_id ? station_region : deputy_region, o->region);
+    /* a message to a deputy is kept by the station where the deputy receives people (the first
+     * of theirs), so its figures and record books count it */
+    if (!in.failed && o->station_id == 0 &&
+        store_deputy_stations(http_reader(r), o->deputy_id, first_station, &o->station_id) != STORE_OK)
+        o->station_id = 0;
     const char *location = api_text(&in, "location", 0, 200, false);
     read_channel(&in, o);
     read_person(&in, o);

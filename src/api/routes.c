@@ -74,7 +74,7 @@ const http_route_t api_routes[] = {
     {"POST", "/api/v1/opinions/:id/to-suggestion", api_opinions_to_suggestion, "opinion.handle"},
     {"POST", "/api/v1/opinions/:id/keep", api_opinions_keep, "opinion.handle"},
     {"POST", "/api/v1/opinions/:id/answer", api_opinions_answer, "opinion.answer"},
-    {"POST", "/api/v1/opinions/:id/rate", api_opinions_rate, "opinion.answer"},
+    {"POST", "/api/v1/opinions/:id/rate", api_opinions_rate, "opinion.rate"},
     {"GET", "/api/v1/track/:code", api_track_get, "opinion.track"},
     {"POST", "/api/v1/track/:code/rating", api_track_rate, "opinion.track"},
     {"GET", "/api/v1/referrals", api_referrals_list, "referral.list"},

@@ -81,6 +81,9 @@ static const policy_row_t rows[] = {
     {"opinion.answer", ROLE_ADMIN, RULE_REGION},
     {"opinion.answer", ROLE_STAFF, RULE_REGION},
     {"opinion.answer", ROLE_DEPUTY, RULE_DEPUTY},
+    /* a rating taken over the phone: by staff, never by whoever answered */
+    {"opinion.rate", ROLE_ADMIN, RULE_REGION},
+    {"opinion.rate", ROLE_STAFF, RULE_REGION},
     {"referral.list", ROLE_UNIT, RULE_UNIT},
     {"referral.read", ROLE_UNIT, RULE_UNIT},
     {"referral.read", ROLE_ADMIN, RULE_REGION},

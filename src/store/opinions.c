@@ -104,19 +104,24 @@ static void read_opinion(store_stmt_t *st, store_opinion_t *o)
     o->reminded_due = store_col_int(st, 38);
 }
 
+/* out is always safe to free afterwards, whatever the result. */
 static int one_opinion(store_stmt_t *st, store_opinion_t *out)
 {
+    memset(out, 0, sizeof(*out));
     int rc = store_step(st);
     if (rc == STORE_ROW)
         read_opinion(st, out);
     store_done(st);
-    if (rc == STORE_ROW)
-        return out->content && out->location ? STORE_OK : STORE_ERR;
-    return rc == STORE_DONE ? STORE_ENOTFOUND : rc;
+    if (rc == STORE_ROW && !(out->content && out->location)) {
+        store_opinion_free(out); /* out of memory part way */
+        return STORE_ERR;
+    }
+    return rc == STORE_ROW ? STORE_OK : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
 }
 
 static int opinion_where(store_t *db, const char *sql, int64_t id, const char *text, store_opinion_t *out)
 {
+    memset(out, 0, sizeof(*out));
     store_stmt_t *st = store_prepare(db, sql);
     if (st == NULL)
         return STORE_ERR;
@@ -224,6 +229,20 @@ int64_t store_opinion_current_due(const store_opinion_t *o)
     }
 }
 
+/* Calls fn for every row of a prepared statement over OPINION_COLUMNS; fn may stop it. */
+static int each_opinion(store_stmt_t *st, int (*fn)(const store_opinion_t *o, void *arg), void *arg)
+{
+    int rc, stop = 0;
+    while (!stop && (rc = store_step(st)) == STORE_ROW) {
+        store_opinion_t o;
+        read_opinion(st, &o);
+        stop = o.content && o.location ? fn(&o, arg) : -1;
+        store_opinion_free(&o);
+    }
+    store_done(st);
+    return stop < 0 ? STORE_ERR : stop ? STORE_OK : rc == STORE_DONE ? STORE_OK : rc;
+}
+
 int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
                         int (*fn)(const store_opinion_t *o, void *arg), void *arg)
 {
@@ -273,15 +292,57 @@ int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
     store_bind_int(st, 18, f->answered);
     store_bind_int(st, 19, f->rated);
     store_bind_int(st, 20, f->satisfied);
-    int rc, stop = 0;
-    while (!stop && (rc = store_step(st)) == STORE_ROW) {
-        store_opinion_t o;
-        read_opinion(st, &o);
-        stop = o.content && o.location ? fn(&o, arg) : -1;
-        store_opinion_free(&o);
-    }
-    store_done(st);
-    return stop < 0 ? STORE_ERR : stop ? STORE_OK : rc == STORE_DONE ? STORE_OK : rc;
+    return each_opinion(st, fn, arg);
+}
+
+int store_opinions_merged_into(store_t *db, int64_t master, int (*fn)(const store_opinion_t *o, void *arg), void *arg)
+{
+    store_stmt_t *st = store_prepare(db, "SELECT " OPINION_COLUMNS " FROM opinions o WHERE o.master_id = $1");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, master);
+    return each_opinion(st, fn, arg);
+}
+
+int store_opinions_due_between(store_t *db, int64_t from, int64_t to, int (*fn)(const store_opinion_t *o, void *arg),
+                               void *arg)
+{
+    store_stmt_t *st = store_prepare(
+        db, "SELECT " OPINION_COLUMNS " FROM opinions o WHERE o.state = 'registered' AND o.triage_due BETWEEN $1 AND $2"
+            " UNION ALL SELECT " OPINION_COLUMNS " FROM opinions o WHERE o.state IN ('triaged', 'in_progress')"
+            " AND o.answer_due BETWEEN $1 AND $2");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, from);
+    store_bind_int(st, 2, to);
+    return each_opinion(st, fn, arg);
+}
+
+int store_opinions_answered_before(store_t *db, int64_t before, int limit,
+                                   int (*fn)(const store_opinion_t *o, void *arg), void *arg)
+{
+    store_stmt_t *st = store_prepare(
+        db, "SELECT " OPINION_COLUMNS " FROM opinions o WHERE o.state = 'answered' AND o.answered_at < $1"
+            " ORDER BY o.answered_at LIMIT $2");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, before);
+    store_bind_int(st, 2, limit);
+    return each_opinion(st, fn, arg);
+}
+
+int store_opinions_of_station(store_t *db, int64_t station, int64_t from, int64_t to,
+                              int (*fn)(const store_opinion_t *o, void *arg), void *arg)
+{
+    store_stmt_t *st = store_prepare(
+        db, "SELECT " OPINION_COLUMNS " FROM opinions o WHERE o.station_id = $1 AND o.created_at BETWEEN $2 AND $3"
+            " ORDER BY o.created_at, o.id");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, station);
+    store_bind_int(st, 2, from);
+    store_bind_int(st, 3, to ? to : INT64_MAX);
+    return each_opinion(st, fn, arg);
 }
 
 int store_opinion_figures(store_t *db, const store_opinion_filter_t *f, int64_t now,
@@ -430,6 +491,7 @@ int store_referral_get(store_t *db, int64_t id, store_referral_t *out)
 {
     store_stmt_t *st = store_prepare(
         db, "SELECT " REFERRAL_COLUMNS " FROM referrals r LEFT JOIN units u ON u.id = r.unit_id WHERE r.id = $1");
+    memset(out, 0, sizeof(*out)); /* safe to free whatever the result */
     if (st == NULL)
         return STORE_ERR;
     store_bind_int(st, 1, id);
@@ -469,7 +531,8 @@ int store_referrals_of_unit(store_t *db, int64_t unit_id, bool open_only, int64_
 {
     store_stmt_t *st = store_prepare(
         db, "SELECT " REFERRAL_COLUMNS " FROM referrals r LEFT JOIN units u ON u.id = r.unit_id"
-            " WHERE r.unit_id = $1 AND ($2 = 0 OR r.state IN ('sent', 'accepted')) AND r.id < $3"
+            " WHERE r.unit_id = $1 AND ($2 = 0 OR (r.state IN ('sent', 'accepted')"
+            " AND (SELECT state FROM opinions WHERE id = r.opinion_id) = 'in_progress')) AND r.id < $3"
             " ORDER BY r.id DESC LIMIT $4");
     if (st == NULL)
         return STORE_ERR;
@@ -506,6 +569,7 @@ int store_referrals_due(store_t *db, int64_t from, int64_t to, int (*fn)(const s
     store_stmt_t *st = store_prepare(
         db, "SELECT " REFERRAL_COLUMNS " FROM referrals r LEFT JOIN units u ON u.id = r.unit_id"
             " WHERE r.state IN ('sent', 'accepted') AND r.due BETWEEN $1 AND $2 AND r.reminded_due <> r.due"
+            " AND (SELECT state FROM opinions WHERE id = r.opinion_id) = 'in_progress'"
             " ORDER BY r.due");
     if (st == NULL)
         return STORE_ERR;

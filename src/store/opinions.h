@@ -59,7 +59,8 @@ void store_opinion_free(store_opinion_t *o);
 int store_opinion_insert(store_t *db, const store_opinion_t *o, int64_t *id);
 /* Writes back every field that changes after intake (state, triage, handling, answer, rating). */
 int store_opinion_save(store_t *db, const store_opinion_t *o);
-/* STORE_ENOTFOUND when there is none. */
+/* STORE_ENOTFOUND when there is none. out may be freed with store_opinion_free whatever the
+ * result. */
 int store_opinion_get(store_t *db, int64_t id, store_opinion_t *out);
 int store_opinion_by_code(store_t *db, const char *code, store_opinion_t *out);
 int store_opinion_by_idempotency(store_t *db, const char *key, store_opinion_t *out);
@@ -83,6 +84,17 @@ typedef struct {
 /* Each matching opinion, newest first; fn may return non-zero to stop. */
 int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
                         int (*fn)(const store_opinion_t *o, void *arg), void *arg);
+/* Indexed reads for what does not filter by region (each calls fn per opinion, as above):
+ * the items merged into master; open items whose current deadline lies in [from, to]; answered
+ * items answered before `before` (at most limit); a station's items created in [from, to]
+ * (to 0: no end), oldest first. */
+int store_opinions_merged_into(store_t *db, int64_t master, int (*fn)(const store_opinion_t *o, void *arg), void *arg);
+int store_opinions_due_between(store_t *db, int64_t from, int64_t to, int (*fn)(const store_opinion_t *o, void *arg),
+                               void *arg);
+int store_opinions_answered_before(store_t *db, int64_t before, int limit,
+                                   int (*fn)(const store_opinion_t *o, void *arg), void *arg);
+int store_opinions_of_station(store_t *db, int64_t station, int64_t from, int64_t to,
+                              int (*fn)(const store_opinion_t *o, void *arg), void *arg);
 /* The deadline an opinion in this state is working towards (0: none). */
 int64_t store_opinion_current_due(const store_opinion_t *o);
 
@@ -128,15 +140,16 @@ int store_referral_save(store_t *db, const store_referral_t *r);
 int store_referral_get(store_t *db, int64_t id, store_referral_t *out);
 /* An opinion's referrals, oldest first. */
 int store_referrals_of(store_t *db, int64_t opinion_id, int (*fn)(const store_referral_t *r, void *arg), void *arg);
-/* A unit's referrals, newest first, below before_id (0: from the newest); open_only leaves out
- * replied and returned ones. */
+/* A unit's referrals, newest first, below before_id (0: from the newest); open_only keeps those
+ * still to be acted on (sent or accepted, while their opinion is in progress). */
 int store_referrals_of_unit(store_t *db, int64_t unit_id, bool open_only, int64_t before_id, int limit,
                             int (*fn)(const store_referral_t *r, void *arg), void *arg);
 
 /* Marks the deadline an owner or unit was reminded of. */
 int store_opinion_set_reminded(store_t *db, int64_t id, int64_t due);
 int store_referral_set_reminded(store_t *db, int64_t id, int64_t due);
-/* Open referrals due within [from, to] whose unit has not been reminded of that deadline. */
+/* Open referrals (of opinions in progress) due within [from, to] whose unit has not been
+ * reminded of that deadline. */
 int store_referrals_due(store_t *db, int64_t from, int64_t to, int (*fn)(const store_referral_t *r, void *arg),
                         void *arg);
 

@@ -63,6 +63,7 @@ enum {
     V_DEPUTY,
     V_REFER_BAD,
     V_LIMITS,
+    V_GUARDS,
     V_COUNT
 };
 
@@ -1792,6 +1793,151 @@ static void the_eleventh_public_message_within_a_minute_is_429_with_retry_after(
     expect_same_counts(&before, "a refused message");
 }
 
+/* ---- guards found by review ---- */
+
+static void acting_on_a_referral_that_does_not_exist_is_404_and_the_server_stays_up(void **state)
+{
+    (void)state;
+    api_res_t *r = on_referral(&unit_account, 99999999, "accept", NULL);
+    api_assert_error(r, 404, "not_found", NULL);
+    api_res_free(r);
+    r = on_referral(&staff, 99999999, "extension/grant", NULL);
+    api_assert_error(r, 404, "not_found", NULL);
+    api_res_free(r);
+    r = api_get(&srv, "/healthz");
+    expect_status(r, 200, "the server after a missing referral");
+    api_res_free(r);
+}
+
+static void a_message_may_not_be_placed_in_another_county(void **state)
+{
+    (void)state;
+    counts_t before = counts();
+    json_t *body = message(V_GUARDS, "放到邻县的留言");
+    json_object_set_new(body, "region", json_string(FOREIGN_REGION));
+    api_res_t *r = request(NULL, "POST", "/api/v1/opinions", body);
+    expect_invalid(r, "region", "a station's message placed in the neighbouring county");
+    api_res_free(r);
+    long long deputy = query_ll("SELECT min(id) FROM deputies WHERE region_code LIKE '%.6s%%'", HOME_REGION);
+    body = json_pack("{s:I, s:s, s:s, s:s}", "deputy_id", (json_int_t)deputy, "category", "urban", "content",
+                     "给代表的留言放到邻县", "region", FOREIGN_REGION);
+    r = request(NULL, "POST", "/api/v1/opinions", body);
+    expect_invalid(r, "region", "a deputy's message placed in the neighbouring county");
+    api_res_free(r);
+    expect_same_counts(&before, "messages placed outside their county");
+}
+
+static void a_reused_idempotency_key_with_another_message_is_refused_and_gives_nothing_away(void **state)
+{
+    (void)state;
+    json_t *body = message(V_GUARDS, "第一位群众的留言");
+    json_object_set_new(body, "idempotency_key", json_string("guard-key-0001"));
+    sent_t first = submit(NULL, body);
+    assert_true(first.token[0]);
+    body = message(V_GUARDS, "另一位群众用了同一个键");
+    json_object_set_new(body, "idempotency_key", json_string("guard-key-0001"));
+    api_res_t *r = request(NULL, "POST", "/api/v1/opinions", body);
+    api_assert_error(r, 409, "idempotency_key_reused", "idempotency_key");
+    expect_absent(r, first.code, "the first message's code");
+    expect_absent(r, first.token, "the first message's token");
+    api_res_free(r);
+}
+
+static void staff_may_not_merge_into_or_see_similar_items_of_another_township(void **state)
+{
+    (void)state;
+    char other[16];
+    query_text(other, sizeof(other), "SELECT min(code) FROM regions WHERE parent_code = '%s' AND code <> '%s'",
+               HOME_REGION, staff_region);
+    sent_t mine = send_message(V_GUARDS, "青年路菜市场门口积水严重，下雨天无法通行");
+    json_t *body = message(V_GUARDS, "青年路菜市场门口积水严重，下雨天无法通行");
+    json_object_set_new(body, "region", json_string(other));
+    sent_t theirs = submit(NULL, body);
+    act_invalid(&staff, mine.id, "merge", json_pack("{s:I}", "master_id", (json_int_t)theirs.id), "master_id",
+                "merging into another township's opinion");
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/opinions/%lld/similar", mine.id);
+    api_res_t *r = get_as(&staff, "%s", path);
+    expect_status(r, 200, "similar items");
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(r->json, "items"), i, item)
+    {
+        if (int_of(item, "id") == theirs.id)
+            fail_msg("staff of %s see the excerpt of an opinion of %s", staff_region, other);
+    }
+    api_res_free(r);
+}
+
+static void a_unit_may_not_act_once_the_opinion_is_answered(void **state)
+{
+    (void)state;
+    sent_t s = send_message(V_GUARDS, "单位还没答复，联络站已经答复了");
+    long long referral = triage_and_refer(s.id, NULL);
+    act_ok(&staff, s.id, "answer", with_text("已当面答复。"), "answered");
+    on_referral_illegal(&unit_account, referral, "reply", with_text("迟到的答复"), "answered",
+                        "a unit replying after the opinion was answered");
+    /* and the unit's open list no longer holds it */
+    api_res_t *r = get_as(&unit_account, "/api/v1/referrals?state=open&limit=100");
+    expect_status(r, 200, "the unit's open referrals");
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(r->json, "items"), i, item)
+    {
+        if (int_of(item, "id") == referral)
+            fail_msg("referral %lld of an answered opinion is still open for the unit", referral);
+    }
+    api_res_free(r);
+}
+
+static void notifications_to_a_unit_carry_no_tracking_code_and_say_the_new_state(void **state)
+{
+    (void)state;
+    sent_t s = send_message(V_GUARDS, "通知内容测试");
+    triage_and_refer(s.id, NULL);
+    char recipient[32], payload[512];
+    snprintf(recipient, sizeof(recipient), "unit:%lld", unit_id);
+    query_text(payload, sizeof(payload),
+               "SELECT payload FROM outbox WHERE event = 'referral.sent' AND recipient = '%s' AND "
+               "json_extract(payload, '$.opinion_id') = %lld",
+               recipient, s.id);
+    if (strstr(payload, s.code) || strstr(payload, "tracking_code"))
+        fail_msg("a unit's notification holds the tracking code: %s", payload);
+    assert_non_null(strstr(payload, "\"state\":\"in_progress\""));
+}
+
+static void a_reason_for_more_time_is_at_most_300_characters(void **state)
+{
+    (void)state;
+    sent_t s = send_message(V_GUARDS, "延期理由长度测试");
+    long long referral = triage_and_refer(s.id, NULL);
+    char *reason = repeat("延", 301);
+    on_referral_invalid(&unit_account, referral, "extension", json_pack("{s:i, s:s}", "days", 3, "text", reason), "text",
+                        "a 301-character reason");
+    free(reason);
+    reason = repeat("延", 300);
+    on_referral_ok(&unit_account, referral, "extension", json_pack("{s:i, s:s}", "days", 3, "text", reason));
+    free(reason);
+}
+
+static void the_deputy_a_message_was_sent_to_still_opens_it_after_it_is_given_to_another(void **state)
+{
+    (void)state;
+    client_t deputy;
+    assert_true(client_login(&deputy, &srv, "deputy", DEMO_PASSWORD));
+    long long mine = query_ll("SELECT deputy_id FROM users WHERE username = 'deputy'");
+    long long other = query_ll("SELECT min(id) FROM deputies WHERE id <> %lld AND region_code LIKE '%.6s%%'", mine,
+                               HOME_REGION);
+    json_t *body = message(V_GUARDS, "给代表的留言，后来交给了另一位代表");
+    json_object_del(body, "station_id");
+    json_object_set_new(body, "deputy_id", json_integer(mine));
+    sent_t s = submit(NULL, body);
+    act_ok(&staff, s.id, "triage", json_pack("{s:I}", "owner_deputy_id", (json_int_t)other), "triaged");
+    api_res_t *r = get_as(&deputy, "/api/v1/opinions/%lld", s.id);
+    expect_status(r, 200, "the deputy it was sent to opening it");
+    api_res_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1829,6 +1975,14 @@ int main(void)
         cmocka_unit_test(paging_the_inbox_with_after_and_next_visits_every_opinion_once),
         cmocka_unit_test(two_complaints_about_the_same_street_lamp_show_each_other_as_similar),
         cmocka_unit_test(notifications_wait_in_the_outbox_for_the_unit_the_constituent_and_merged_constituents),
+        cmocka_unit_test(acting_on_a_referral_that_does_not_exist_is_404_and_the_server_stays_up),
+        cmocka_unit_test(a_message_may_not_be_placed_in_another_county),
+        cmocka_unit_test(a_reused_idempotency_key_with_another_message_is_refused_and_gives_nothing_away),
+        cmocka_unit_test(staff_may_not_merge_into_or_see_similar_items_of_another_township),
+        cmocka_unit_test(a_unit_may_not_act_once_the_opinion_is_answered),
+        cmocka_unit_test(notifications_to_a_unit_carry_no_tracking_code_and_say_the_new_state),
+        cmocka_unit_test(a_reason_for_more_time_is_at_most_300_characters),
+        cmocka_unit_test(the_deputy_a_message_was_sent_to_still_opens_it_after_it_is_given_to_another),
         cmocka_unit_test(every_opinions_state_is_where_its_last_event_led),
     };
     const struct CMUnitTest limited_tests[] = {

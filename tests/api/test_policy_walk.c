@@ -234,7 +234,7 @@ static const walk_row_t walk[] = {
     REGION_STAFF_ROWS("POST", "/api/v1/opinions/:id/to-suggestion"),
     REGION_STAFF_ROWS("POST", "/api/v1/opinions/:id/keep"),
     SENT_DEPUTY_ROWS("POST", "/api/v1/opinions/:id/answer"),
-    SENT_DEPUTY_ROWS("POST", "/api/v1/opinions/:id/rate"),
+    REGION_STAFF_ROWS("POST", "/api/v1/opinions/:id/rate"), /* a phone rating: staff, never the answering deputy */
     /* the opinion loop: referrals (交办) to the units */
     {"GET", "/api/v1/referrals", T_NONE,
         {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      OK(200),        FORBIDDEN,      FORBIDDEN}},
