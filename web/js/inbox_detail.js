@@ -29,7 +29,7 @@ const STAFF_STEPS = {
   in_progress: ['answer', 'resolve', 'refer', 'to_suggestion', 'keep'],
   answered: ['rate']
 };
-const DEPUTY_STEPS = {in_progress: ['answer'], answered: ['rate']};
+const DEPUTY_STEPS = {in_progress: ['answer']}; /* a rating taken by phone is staff's to record */
 const PATHS = {to_suggestion: 'to-suggestion'};
 
 const current = {
