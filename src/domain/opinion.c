@@ -86,19 +86,25 @@ static int index_of(const char *const *names, int count, const char *name)
     return -1;
 }
 
+/* The name at i, or "" outside the table. */
+static const char *name_at(const char *const *names, int count, int i)
+{
+    return i >= 0 && i < count ? names[i] : "";
+}
+
 const char *opinion_state_name(opinion_state_t s)
 {
-    return s < OPINION_STATE_COUNT ? state_names[s] : "";
+    return name_at(state_names, OPINION_STATE_COUNT, (int)s);
 }
 
 const char *opinion_action_name(opinion_action_t a)
 {
-    return a < OPINION_ACTION_COUNT ? action_names[a] : "";
+    return name_at(action_names, OPINION_ACTION_COUNT, (int)a);
 }
 
 const char *opinion_rating_name(opinion_rating_t r)
 {
-    return r < RATING_COUNT ? rating_names[r] : "";
+    return name_at(rating_names, RATING_COUNT, (int)r);
 }
 
 int opinion_state_from_name(const char *name)
@@ -168,12 +174,12 @@ bool referral_open(referral_state_t state)
 
 const char *referral_state_name(referral_state_t s)
 {
-    return s < REFERRAL_STATE_COUNT ? referral_state_names[s] : "";
+    return name_at(referral_state_names, REFERRAL_STATE_COUNT, (int)s);
 }
 
 const char *referral_action_name(referral_action_t a)
 {
-    return a < REFERRAL_ACTION_COUNT ? referral_action_names[a] : "";
+    return name_at(referral_action_names, REFERRAL_ACTION_COUNT, (int)a);
 }
 
 int referral_state_from_name(const char *name)
