@@ -324,14 +324,15 @@ api_res_t *client_request(client_t *c, const char *method, const char *path, con
     return api_request(c->server, method, path, json_body, json_body ? strlen(json_body) : 0, NULL, headers);
 }
 
+/* The shell waits for the server's writer (up to 10 s) rather than failing with "database is locked". */
 int db_exec(server_t *s, const char *sql)
 {
-    return run((const char *const[]){"/usr/bin/sqlite3", s->db, sql, NULL}, NULL, 0);
+    return run((const char *const[]){"/usr/bin/sqlite3", "-cmd", ".timeout 10000", s->db, sql, NULL}, NULL, 0);
 }
 
 int db_query(server_t *s, const char *sql, char *out, size_t outlen)
 {
-    int rc = run((const char *const[]){"/usr/bin/sqlite3", s->db, sql, NULL}, out, outlen);
+    int rc = run((const char *const[]){"/usr/bin/sqlite3", "-cmd", ".timeout 10000", s->db, sql, NULL}, out, outlen);
     out[strcspn(out, "\n")] = '\0';
     return rc;
 }
