@@ -119,6 +119,8 @@ static int public_event(const store_opinion_event_t *e, void *arg)
     if (action < 0 || !opinion_action_public((opinion_action_t)action))
         return 0; /* a unit's steps and other internal ones */
     json_t *j = json_pack("{s:s, s:I, s:s}", "action", e->action, "at", (json_int_t)e->at, "state", e->to_state);
+    if (action == OPINION_RATE && e->note[0]) /* which rating: the constituent's own words */
+        json_object_set_new(j, "rating", json_string(e->note));
     if (e->public_note[0])
         json_object_set_new(j, "note", json_string(e->public_note));
     json_array_append_new(p->timeline, j);

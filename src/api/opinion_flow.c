@@ -241,7 +241,8 @@ static int step(flow_write_t *f, store_t *db, store_opinion_t *o, opinion_action
         .opinion_id = o->id, .at = now, .actor_id = f->who.actor_id,
         .actor = f->by_constituent ? "constituent" : f->who.actor, .action = opinion_action_name(action),
         .from_state = opinion_state_name(from), .to_state = opinion_state_name(o->state),
-        .note = f->text && shown != f->text ? f->text : "", .public_note = shown ? shown : "",
+        .note = action == OPINION_RATE ? opinion_rating_name(f->rating) : f->text && shown != f->text ? f->text : "",
+        .public_note = shown ? shown : "",
     };
     rc = store_opinion_save(db, o);
     if (rc == STORE_OK)
@@ -374,8 +375,9 @@ static int event_item(const store_opinion_event_t *e, void *arg)
                           e->actor, "action", e->action, "from", e->from_state, "to", e->to_state);
     if (e->actor_name[0])
         json_object_set_new(j, "actor_name", json_string(e->actor_name));
+    /* a rating's event keeps which rating it was where other events keep staff's note */
     if (e->note[0])
-        json_object_set_new(j, "note", json_string(e->note));
+        json_object_set_new(j, strcmp(e->action, "rate") == 0 ? "rating" : "note", json_string(e->note));
     if (e->public_note[0])
         json_object_set_new(j, "public_note", json_string(e->public_note));
     json_array_append_new(arg, j);

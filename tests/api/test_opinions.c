@@ -1920,6 +1920,36 @@ static void a_reason_for_more_time_is_at_most_300_characters(void **state)
     free(reason);
 }
 
+static void each_rating_in_the_timeline_says_which_it_was(void **state)
+{
+    (void)state;
+    sent_t s = send_message(V_GUARDS, "评价记录测试");
+    act_ok(&staff, s.id, "triage", NULL, "triaged");
+    act_ok(&staff, s.id, "resolve", with_text("已解决。"), "answered");
+    api_res_t *r = rate(s.code, "unsatisfied", "还是不行");
+    expect_status(r, 200, "rating unsatisfied");
+    api_res_free(r);
+    act_ok(&staff, s.id, "answer", with_text("又处理了一次。"), "answered");
+    r = rate(s.code, "basic", NULL);
+    expect_status(r, 200, "rating basic");
+    json_t *timeline = json_object_get(r->json, "timeline");
+    const char *seen[2] = {NULL, NULL};
+    int n = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(timeline, i, e)
+    {
+        if (strcmp(text_of(e, "action"), "rate") == 0 && n < 2)
+            seen[n++] = text_of(e, "rating");
+    }
+    assert_int_equal(n, 2);
+    assert_non_null(seen[0]);
+    assert_non_null(seen[1]);
+    assert_string_equal(seen[0], "unsatisfied");
+    assert_string_equal(seen[1], "basic");
+    api_res_free(r);
+}
+
 static void the_deputy_a_message_was_sent_to_still_opens_it_after_it_is_given_to_another(void **state)
 {
     (void)state;
@@ -1983,6 +2013,7 @@ int main(void)
         cmocka_unit_test(notifications_to_a_unit_carry_no_tracking_code_and_say_the_new_state),
         cmocka_unit_test(a_reason_for_more_time_is_at_most_300_characters),
         cmocka_unit_test(the_deputy_a_message_was_sent_to_still_opens_it_after_it_is_given_to_another),
+        cmocka_unit_test(each_rating_in_the_timeline_says_which_it_was),
         cmocka_unit_test(every_opinions_state_is_where_its_last_event_led),
     };
     const struct CMUnitTest limited_tests[] = {

@@ -236,9 +236,11 @@ async function onDecide(event) {
 
 /* ---- timeline ----------------------------------------------------------------------------------- */
 
-/* The rating an event "rate" gave: 不满意 when it reopened the item; the item's rating for the
- * last one (the event itself does not carry it). */
+/* The rating an event "rate" gave: its own, or (for events recorded before ratings were kept
+ * with them) 不满意 when it reopened the item and the item's rating for the last one. */
 function ratingOf(e, o, last) {
+  if (e.rating)
+    return e.rating;
   if (e.to === 'in_progress')
     return 'unsatisfied';
   return last && o.rating ? o.rating : null;
