@@ -4,7 +4,8 @@
  * for the printable page, CSV or a real .xlsx.
  *
  * Every figure comes with the list query that drills into it, and counts exactly what that list
- * shows: both read the same rows with the same conditions (store/opinions.c).
+ * shows: both read the same rows with the same conditions (store/opinions.c). A book is logged
+ * first (it names people), then made on a worker with a read connection of its own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,28 +220,36 @@ int api_stats(http_req_t *r)
 
 typedef enum { FORMAT_JSON, FORMAT_CSV, FORMAT_XLSX } book_format_t;
 
+/* What a book is made of; copied from the request so a worker can make it on its own. */
 typedef struct {
-    http_write_t super;
-    api_who_t who;
     const book_t *book;
     book_format_t format;
     bool english;
     int64_t station, from, to;
     char region[13], station_name[256], period[32];
-} book_write_t;
-
-/* A book names people, so making one is a read of personal data: it goes in the audit log. */
-static int book_run(http_write_t *w, store_t *db)
-{
-    book_write_t *b = (book_write_t *)w;
-    char detail[96];
-    snprintf(detail, sizeof(detail), "%s %s", b->book->name, b->period);
-    return api_audit(db, &b->who, "personal.read", "station", b->station, b->region, detail);
-}
+} book_order_t;
 
 typedef struct {
-    book_write_t *b;
-    http_req_t *r;
+    http_write_t super;
+    api_who_t who;
+    book_order_t order;
+} book_write_t;
+
+/* 2. On a worker, with a read connection of its own: the book, as the bytes to send. */
+typedef struct {
+    http_task_t super;
+    book_order_t order;
+    const char *db_path;
+    const vault_t *vault;
+    buf_t out;
+    const char *content_type;
+    char err[128];
+} book_task_t;
+
+typedef struct {
+    const book_order_t *order;
+    store_t *db;
+    const vault_t *vault;
     categories_t categories;
     json_t *rows;
     buf_t units;
@@ -262,9 +271,9 @@ static json_t *date_cell(int64_t t)
 }
 
 /* The first character of the name, the rest hidden: enough to tell entries apart on paper. */
-static json_t *masked_person(http_req_t *r, const char *sealed)
+static json_t *masked_person(const vault_t *vault, const char *sealed)
 {
-    char *name = sealed ? vault_open(http_vault(r), sealed, NULL) : NULL;
+    char *name = sealed ? vault_open(vault, sealed, NULL) : NULL;
     if (name == NULL)
         return json_string("");
     const char *p = name;
@@ -282,13 +291,13 @@ static json_t *masked_person(http_req_t *r, const char *sealed)
 
 static json_t *cell(book_walk_t *w, const store_opinion_t *o, book_column_t col)
 {
-    bool en = w->b->english;
+    bool en = w->order->english;
     const category_t *c;
     switch (col) {
     case COL_CODE: return json_string(o->tracking_code);
     case COL_DATE: return date_cell(o->created_at);
     case COL_CHANNEL: return json_string(book_channel_word(o->channel, en));
-    case COL_PERSON: return masked_person(w->r, o->name_sealed);
+    case COL_PERSON: return masked_person(w->vault, o->name_sealed);
     case COL_PHONE: return json_string(o->phone4);
     case COL_CATEGORY:
         c = category_of(&w->categories, o->category_id);
@@ -297,7 +306,7 @@ static json_t *cell(book_walk_t *w, const store_opinion_t *o, book_column_t col)
     case COL_HANDLING: return json_string(book_handling_word(o->disposition, en));
     case COL_UNITS:
         buf_reset(&w->units);
-        if (store_referrals_of(http_reader(w->r), o->id, add_unit, &w->units) != STORE_OK)
+        if (store_referrals_of(w->db, o->id, add_unit, &w->units) != STORE_OK)
             return NULL;
         return json_string(w->units.data ? w->units.data : "");
     case COL_STATE: return json_string(book_state_word(o->state, en));
@@ -313,11 +322,12 @@ static json_t *cell(book_walk_t *w, const store_opinion_t *o, book_column_t col)
 static int book_row(const store_opinion_t *o, void *arg)
 {
     book_walk_t *w = arg;
-    if (!book_holds(w->b->book, o->channel, o->answer != NULL))
+    const book_t *book = w->order->book;
+    if (!book_holds(book, o->channel, o->answer != NULL))
         return 0;
     json_t *row = json_array();
-    for (int i = 0; i < w->b->book->ncols; i++) {
-        json_t *v = cell(w, o, w->b->book->columns[i]);
+    for (int i = 0; i < book->ncols; i++) {
+        json_t *v = cell(w, o, book->columns[i]);
         if (v == NULL) {
             json_decref(row);
             return -1;
@@ -328,54 +338,112 @@ static int book_row(const store_opinion_t *o, void *arg)
     return 0;
 }
 
-static void reply_book(http_req_t *r, book_write_t *b, json_t *rows)
+static void write_csv(const book_order_t *order, const char *const *headers, const json_t *rows, buf_t *out)
 {
-    const book_t *book = b->book;
-    const char *headers[COL_COUNT];
-    for (int i = 0; i < book->ncols; i++)
-        headers[i] = book_column_header(book->columns[i], b->english);
-    char filename[160], disposition[400];
-    snprintf(filename, sizeof(filename), "%s-%lld-%s.%s", book->name, (long long)b->station, b->period,
-             b->format == FORMAT_CSV ? "csv" : "xlsx");
-    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", filename);
-    buf_t out;
-    buf_init(&out);
-    if (b->format == FORMAT_CSV) {
-        buf_adds(&out, CSV_BOM);
-        for (int i = 0; i < book->ncols; i++) {
-            if (i)
-                buf_addc(&out, ',');
-            csv_write_cell(&out, headers[i]);
-        }
-        size_t n;
-        json_t *row;
-        json_array_foreach(rows, n, row)
-        {
-            buf_adds(&out, "\r\n");
-            for (int i = 0; i < book->ncols; i++) {
-                if (i)
-                    buf_addc(&out, ',');
-                csv_write_cell(&out, json_string_value(json_array_get(row, (size_t)i)));
-            }
-        }
-        buf_adds(&out, "\r\n");
-        http_add_header(r, "content-disposition", disposition);
-        http_reply_text(r, 200, "text/csv; charset=utf-8", out.data, out.len);
-    } else {
-        char err[128];
-        if (xlsx_table(b->english ? book->title_en : book->title, headers, book->ncols, rows, &out, err,
-                       sizeof(err)) != 0) {
-            buf_free(&out);
-            http_reply_internal(r, err);
-            return;
-        }
-        http_add_header(r, "content-disposition", disposition);
-        http_reply_text(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", out.data,
-                        out.len);
+    int ncols = order->book->ncols;
+    buf_adds(out, CSV_BOM);
+    for (int i = 0; i < ncols; i++) {
+        if (i)
+            buf_addc(out, ',');
+        csv_write_cell(out, headers[i]);
     }
-    buf_free(&out);
+    size_t n;
+    json_t *row;
+    json_array_foreach(rows, n, row)
+    {
+        buf_adds(out, "\r\n");
+        for (int i = 0; i < ncols; i++) {
+            if (i)
+                buf_addc(out, ',');
+            csv_write_cell(out, json_string_value(json_array_get(row, (size_t)i)));
+        }
+    }
+    buf_adds(out, "\r\n");
 }
 
+static void write_json(const book_order_t *order, json_t *rows, buf_t *out)
+{
+    const book_t *book = order->book;
+    json_t *columns = json_array();
+    for (int i = 0; i < book->ncols; i++)
+        json_array_append_new(columns, json_pack("{s:s, s:s}", "key", book_column_key(book->columns[i]), "label",
+                                                 book_column_header(book->columns[i], order->english)));
+    json_t *j = json_pack("{s:s, s:s, s:s, s:{s:I, s:s}, s:s, s:o, s:O}", "book", book->name, "title", book->title,
+                          "title_en", book->title_en, "station", "id", (json_int_t)order->station, "name",
+                          order->station_name, "period", order->period, "columns", columns, "rows", rows);
+    char *text = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (text)
+        buf_adds(out, text);
+    free(text);
+}
+
+/* Reads the book's rows and writes them in the format asked for; 0, or -1 with t->err. */
+static int make_book(book_task_t *t, store_t *db)
+{
+    const book_order_t *order = &t->order;
+    book_walk_t walk = {.order = order, .db = db, .vault = t->vault, .rows = json_array()};
+    buf_init(&walk.units);
+    int rc = store_categories_each(db, keep_category, &walk.categories);
+    if (rc == STORE_OK) /* oldest first, as a book reads */
+        rc = store_opinions_of_station(db, order->station, order->from, order->to, book_row, &walk);
+    buf_free(&walk.units);
+    const char *headers[COL_COUNT];
+    for (int i = 0; i < order->book->ncols; i++)
+        headers[i] = book_column_header(order->book->columns[i], order->english);
+    if (rc != STORE_OK)
+        snprintf(t->err, sizeof(t->err), "cannot read a record book");
+    else if (order->format == FORMAT_JSON)
+        write_json(order, walk.rows, &t->out);
+    else if (order->format == FORMAT_CSV)
+        write_csv(order, headers, walk.rows, &t->out);
+    else if (xlsx_table(order->english ? order->book->title_en : order->book->title, headers, order->book->ncols,
+                        walk.rows, &t->out, t->err, sizeof(t->err)) != 0)
+        rc = STORE_ERR;
+    json_decref(walk.rows);
+    return rc == STORE_OK ? 0 : -1;
+}
+
+static void book_task_run(http_task_t *task)
+{
+    book_task_t *t = (book_task_t *)task;
+    store_t *db;
+    if (store_open(&db, t->db_path, STORE_READ_ONLY, t->err, sizeof(t->err)) != STORE_OK)
+        return;
+    if (make_book(t, db) != 0)
+        buf_reset(&t->out);
+    store_close(db);
+}
+
+static void book_task_respond(http_task_t *task, http_req_t *r)
+{
+    book_task_t *t = (book_task_t *)task;
+    static const char *const types[] = {"application/json", "text/csv; charset=utf-8",
+                                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
+    if (r && t->out.len == 0) {
+        http_reply_internal(r, t->err[0] ? t->err : "cannot make a record book");
+    } else if (r) {
+        if (t->order.format != FORMAT_JSON) {
+            char disposition[256];
+            snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%lld-%s.%s\"", t->order.book->name,
+                     (long long)t->order.station, t->order.period, t->order.format == FORMAT_CSV ? "csv" : "xlsx");
+            http_add_header(r, "content-disposition", disposition);
+        }
+        http_reply_text(r, 200, types[t->order.format], t->out.data, t->out.len);
+    }
+    buf_free(&t->out);
+}
+
+/* A book names people, so making one is a read of personal data: it goes in the audit log. */
+static int book_run(http_write_t *w, store_t *db)
+{
+    book_write_t *b = (book_write_t *)w;
+    char detail[96];
+    snprintf(detail, sizeof(detail), "%s %s", b->order.book->name, b->order.period);
+    return api_audit(db, &b->who, "personal.read", "station", b->order.station, b->order.region, detail);
+}
+
+/* 1. Logged: now a worker makes it (a big station's book takes a while; the loop goes on). */
 static void book_respond(http_write_t *w, http_req_t *r, int status)
 {
     book_write_t *b = (book_write_t *)w;
@@ -385,30 +453,14 @@ static void book_respond(http_write_t *w, http_req_t *r, int status)
         http_reply_internal(r, "cannot log a record book");
         return;
     }
-    book_walk_t walk = {.b = b, .r = r, .rows = json_array()};
-    buf_init(&walk.units);
-    int rc = store_categories_each(http_reader(r), keep_category, &walk.categories);
-    if (rc == STORE_OK) /* oldest first, as a book reads */
-        rc = store_opinions_of_station(http_reader(r), b->station, b->from, b->to, book_row, &walk);
-    buf_free(&walk.units);
-    if (rc != STORE_OK) {
-        json_decref(walk.rows);
-        http_reply_internal(r, "cannot read a record book");
-        return;
-    }
-    if (b->format != FORMAT_JSON) {
-        reply_book(r, b, walk.rows);
-        json_decref(walk.rows);
-        return;
-    }
-    json_t *columns = json_array();
-    for (int i = 0; i < b->book->ncols; i++)
-        json_array_append_new(columns, json_pack("{s:s, s:s}", "key", book_column_key(b->book->columns[i]), "label",
-                                                 book_column_header(b->book->columns[i], b->english)));
-    http_reply_json(r, 200,
-                    json_pack("{s:s, s:s, s:s, s:{s:I, s:s}, s:s, s:o, s:o}", "book", b->book->name, "title",
-                              b->book->title, "title_en", b->book->title_en, "station", "id", (json_int_t)b->station,
-                              "name", b->station_name, "period", b->period, "columns", columns, "rows", walk.rows));
+    book_task_t *t = http_task_new(r, sizeof(*t));
+    t->order = b->order;
+    t->db_path = http_config(r)->db;
+    t->vault = http_vault(r);
+    buf_init(&t->out);
+    t->super.run = book_task_run;
+    t->super.respond = book_task_respond;
+    http_task(r, &t->super);
 }
 
 int api_station_book(http_req_t *r)
@@ -441,15 +493,16 @@ int api_station_book(http_req_t *r)
         return 0;
     book_write_t *b = http_write_new(r, sizeof(*b));
     api_who(r, &b->who);
-    b->book = book;
-    b->format = fmt;
-    b->english = lang && strcmp(lang, "en") == 0;
-    b->station = station;
-    b->from = from;
-    b->to = to;
-    snprintf(b->region, sizeof(b->region), "%s", region);
-    snprintf(b->station_name, sizeof(b->station_name), "%s", name);
-    snprintf(b->period, sizeof(b->period), "%.10s~%.10s", http_query(r, "from") ? http_query(r, "from") : "",
+    book_order_t *o = &b->order;
+    o->book = book;
+    o->format = fmt;
+    o->english = lang && strcmp(lang, "en") == 0;
+    o->station = station;
+    o->from = from;
+    o->to = to;
+    snprintf(o->region, sizeof(o->region), "%s", region);
+    snprintf(o->station_name, sizeof(o->station_name), "%s", name);
+    snprintf(o->period, sizeof(o->period), "%.10s~%.10s", http_query(r, "from") ? http_query(r, "from") : "",
              http_query(r, "to") ? http_query(r, "to") : "");
     b->super.run = book_run;
     b->super.respond = book_respond;
