@@ -161,7 +161,7 @@ static int remind_owner(store_t *db, int64_t id, int64_t due, int64_t now)
     char to[40];
     snprintf(to, sizeof(to), o.owner_user_id ? "user:%lld" : "deputy:%lld",
              (long long)(o.owner_user_id ? o.owner_user_id : o.owner_deputy_id));
-    rc = opinion_notify(db, "opinion.deadline_near", to, &o, now);
+    rc = api_opinion_notify(db, "opinion.deadline_near", to, &o, now);
     if (rc == STORE_OK)
         rc = store_opinion_set_reminded(db, id, due);
     store_opinion_free(&o);
@@ -187,7 +187,7 @@ static int remind_unit(store_t *db, int64_t referral_id, int64_t due, int64_t no
     if (rc == STORE_OK) {
         char to[40];
         snprintf(to, sizeof(to), "unit:%lld", (long long)r.unit_id);
-        rc = opinion_notify(db, "referral.deadline_near", to, &o, now);
+        rc = api_opinion_notify(db, "referral.deadline_near", to, &o, now);
         store_opinion_free(&o);
     }
     store_referral_free(&r);
@@ -205,7 +205,7 @@ static int collect_unrated(const store_opinion_t *o, void *arg)
 static int sweep(store_t *db, void *arg)
 {
     sweep_t *s = arg;
-    int64_t until = opinion_warn_until(&s->cal, s->now);
+    int64_t until = api_opinion_warn_until(&s->cal, s->now);
     s->n = 0;
     int rc = store_opinions_due_between(db, s->now, until, collect_near, s);
     for (int i = 0; rc == STORE_OK && i < s->n; i++)
@@ -221,7 +221,7 @@ static int sweep(store_t *db, void *arg)
     if (rc == STORE_OK)
         rc = store_opinions_answered_before(db, before, BATCH, collect_unrated, s);
     for (int i = 0; rc == STORE_OK && i < s->n; i++) {
-        rc = opinion_system_step(db, s->ids[i], OPINION_AUTO_CLOSE, NULL, s->now);
+        rc = api_opinion_system_step(db, s->ids[i], OPINION_AUTO_CLOSE, NULL, s->now);
         if (rc == STORE_EINVALID)
             rc = STORE_OK; /* rated meanwhile */
     }

@@ -42,7 +42,7 @@ static void calendar_release(void)
     pthread_mutex_unlock(&calendar_lock);
 }
 
-int opinion_working_deadline(store_t *db, int64_t at, int n, int64_t *due)
+int api_opinion_working_deadline(store_t *db, int64_t at, int n, int64_t *due)
 {
     const calendar_t *cal = calendar_hold(db);
     if (cal == NULL)
@@ -52,7 +52,7 @@ int opinion_working_deadline(store_t *db, int64_t at, int n, int64_t *due)
     return STORE_OK;
 }
 
-int opinion_deadlines(store_t *db, int64_t at, int triage_days, int answer_days, int64_t *triage_due,
+int api_opinion_deadlines(store_t *db, int64_t at, int triage_days, int answer_days, int64_t *triage_due,
                       int64_t *answer_due)
 {
     const calendar_t *cal = calendar_hold(db);
@@ -64,29 +64,29 @@ int opinion_deadlines(store_t *db, int64_t at, int triage_days, int answer_days,
     return STORE_OK;
 }
 
-int64_t opinion_warn_until(const calendar_t *cal, int64_t now)
+int64_t api_opinion_warn_until(const calendar_t *cal, int64_t now)
 {
     bool working_today = calendar_is_working_day(cal, calendar_day_of(now));
     return calendar_add_working_days(cal, now, working_today ? OPINION_WARN_DAYS - 1 : OPINION_WARN_DAYS);
 }
 
-const char *opinion_flag_name(const calendar_t *cal, int64_t now, int64_t due)
+const char *api_opinion_flag_name(const calendar_t *cal, int64_t now, int64_t due)
 {
     calendar_flag_t flag = due ? calendar_deadline_flag(cal, now, due, OPINION_WARN_DAYS) : CALENDAR_FLAG_NONE;
     return flag == CALENDAR_FLAG_OVERDUE ? "overdue" : flag == CALENDAR_FLAG_WARN ? "warn" : "none";
 }
 
-const char *opinion_flag(store_t *db, int64_t due)
+const char *api_opinion_flag(store_t *db, int64_t due)
 {
     const calendar_t *cal = calendar_hold(db);
     if (cal == NULL)
         return "none";
-    const char *name = opinion_flag_name(cal, time(NULL), due);
+    const char *name = api_opinion_flag_name(cal, time(NULL), due);
     calendar_release();
     return name;
 }
 
-bool opinion_read_period(http_req_t *r, int64_t *from, int64_t *to)
+bool api_opinion_read_period(http_req_t *r, int64_t *from, int64_t *to)
 {
     const char *names[2] = {"from", "to"};
     calendar_day_t days[2] = {0, 0};
@@ -136,7 +136,7 @@ static json_t *record_ref(store_t *db, const char *entity, int64_t id)
     return json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name);
 }
 
-json_t *opinion_public_json(store_t *db, const store_opinion_t *o)
+json_t *api_opinion_public_json(store_t *db, const store_opinion_t *o)
 {
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "tracking_code", o->tracking_code, "state",
                           opinion_state_name(o->state), "channel", o->channel, "content", o->content, "created_at",
@@ -167,7 +167,7 @@ json_t *opinion_public_json(store_t *db, const store_opinion_t *o)
     return j;
 }
 
-const char *opinion_read_rating(api_input_t *in, opinion_rating_t *rating)
+const char *api_opinion_read_rating(api_input_t *in, opinion_rating_t *rating)
 {
     const char *word = api_text(in, "rating", 1, 16, true);
     const char *comment = api_text(in, "comment", 0, 1000, false);

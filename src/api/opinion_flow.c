@@ -56,7 +56,7 @@ static bool same_county(const char *a, const char *b)
     return strncmp(a, b, 6) == 0;
 }
 
-int opinion_notify(store_t *db, const char *event, const char *recipient, const store_opinion_t *o, int64_t now)
+int api_opinion_notify(store_t *db, const char *event, const char *recipient, const store_opinion_t *o, int64_t now)
 {
     json_t *payload = json_pack("{s:I, s:s}", "opinion_id", (json_int_t)o->id, "state", opinion_state_name(o->state));
     /* the code is half of what opens the constituent's view: it goes to them alone */
@@ -73,7 +73,7 @@ static int notify_constituent(store_t *db, const store_opinion_t *o, int64_t now
 {
     char to[40];
     snprintf(to, sizeof(to), "constituent:%lld", (long long)o->id);
-    return opinion_notify(db, "opinion.answered", to, o, now);
+    return api_opinion_notify(db, "opinion.answered", to, o, now);
 }
 
 /* The constituents of items merged into o hear its answer too (SPEC §3). */
@@ -128,12 +128,12 @@ static int refer(flow_write_t *f, store_t *db, store_opinion_t *o, int64_t now)
         return problem(f, "unit_id", "unit_id must name a unit of the opinion's county");
     store_referral_t r = {.opinion_id = o->id, .unit_id = f->unit_id, .created_at = now};
     if (rc == STORE_OK)
-        rc = opinion_working_deadline(db, now, f->days, &r.due);
+        rc = api_opinion_working_deadline(db, now, f->days, &r.due);
     if (rc == STORE_OK)
         rc = store_referral_insert(db, &r, &f->made_id);
     char to[40];
     snprintf(to, sizeof(to), "unit:%lld", (long long)f->unit_id);
-    return rc ? rc : opinion_notify(db, "referral.sent", to, o, now);
+    return rc ? rc : api_opinion_notify(db, "referral.sent", to, o, now);
 }
 
 static int to_suggestion(flow_write_t *f, store_t *db, store_opinion_t *o, int64_t now)
@@ -169,11 +169,11 @@ static int notify_owners(flow_write_t *f, store_t *db, const store_opinion_t *o,
     int rc = STORE_OK;
     if (f->owner_user_id) {
         snprintf(to, sizeof(to), "user:%lld", (long long)f->owner_user_id);
-        rc = opinion_notify(db, "opinion.assigned", to, o, now);
+        rc = api_opinion_notify(db, "opinion.assigned", to, o, now);
     }
     if (rc == STORE_OK && f->owner_deputy_id) {
         snprintf(to, sizeof(to), "deputy:%lld", (long long)f->owner_deputy_id);
-        rc = opinion_notify(db, "opinion.assigned", to, o, now);
+        rc = api_opinion_notify(db, "opinion.assigned", to, o, now);
     }
     return rc;
 }
@@ -210,7 +210,7 @@ static int apply(flow_write_t *f, store_t *db, store_opinion_t *o, opinion_actio
         if (next != OPINION_IN_PROGRESS)
             return STORE_OK;
         o->reopens++; /* 重办: a fresh answer deadline */
-        return opinion_working_deadline(db, now, f->answer_days, &o->answer_due);
+        return api_opinion_working_deadline(db, now, f->answer_days, &o->answer_due);
     case OPINION_RETURN:
     case OPINION_REGISTER:
     case OPINION_AUTO_CLOSE:
@@ -285,7 +285,7 @@ static int referral_step(flow_write_t *f, store_t *db, store_opinion_t *o, int64
         snprintf(r.extension_reason, sizeof(r.extension_reason), "%s", f->text);
         break;
     case REFERRAL_GRANT_EXTENSION:
-        rc = opinion_working_deadline(db, r.due, r.extension_days, &r.due);
+        rc = api_opinion_working_deadline(db, r.due, r.extension_days, &r.due);
         break;
     case REFERRAL_RETURN: f->action = OPINION_RETURN; break; /* back to triage */
     default: break;
@@ -307,7 +307,7 @@ static int referral_step(flow_write_t *f, store_t *db, store_opinion_t *o, int64
     if (rc == STORE_OK && f->referral_action == REFERRAL_REPLY && o->owner_user_id) {
         char to[40];
         snprintf(to, sizeof(to), "user:%lld", (long long)o->owner_user_id);
-        rc = opinion_notify(db, "referral.replied", to, o, now);
+        rc = api_opinion_notify(db, "referral.replied", to, o, now);
     }
     if (rc == STORE_OK)
         rc = api_audit(db, &f->who, action, "referral", r.id, o->region, referral_state_name(r.state));
@@ -331,10 +331,10 @@ static int flow_run(http_write_t *w, store_t *db)
     return rc;
 }
 
-int opinion_system_step(store_t *db, int64_t id, opinion_action_t action, const opinion_step_args_t *args,
+int api_opinion_system_step(store_t *db, int64_t id, opinion_action_t action, const api_opinion_step_args_t *args,
                         int64_t now)
 {
-    static const opinion_step_args_t none = {0};
+    static const api_opinion_step_args_t none = {0};
     if (args == NULL)
         args = &none;
     flow_write_t f = {.opinion_id = id, .action = action, .referral_action = -1, .unit_id = args->unit_id,
@@ -402,7 +402,7 @@ static void set_text(json_t *j, const char *key, const char *text)
 }
 
 /* The list entry: enough to triage from a phone without opening it. */
-json_t *opinion_summary_json(const store_opinion_t *o)
+json_t *api_opinion_summary_json(const store_opinion_t *o)
 {
     char excerpt[400];
     utf8_copy(excerpt, sizeof(excerpt), o->content);
@@ -419,7 +419,7 @@ json_t *opinion_summary_json(const store_opinion_t *o)
 /* Everything staff see, but the constituent's personal data (GET .../contact gives that). */
 static json_t *staff_json(store_t *db, const store_opinion_t *o)
 {
-    json_t *j = opinion_summary_json(o);
+    json_t *j = api_opinion_summary_json(o);
     json_object_set_new(j, "content", json_string(o->content));
     set_text(j, "location", o->location);
     json_object_set_new(j, "consent_publish", json_boolean(o->consent_publish));
@@ -434,7 +434,7 @@ static json_t *staff_json(store_t *db, const store_opinion_t *o)
     set_text(j, "rating", opinion_rating_name(o->rating));
     set_text(j, "rating_comment", o->rating_comment);
     json_object_set_new(j, "reopens", json_integer(o->reopens));
-    json_object_set_new(j, "flag", json_string(opinion_flag(db, store_opinion_current_due(o))));
+    json_object_set_new(j, "flag", json_string(api_opinion_flag(db, store_opinion_current_due(o))));
     json_object_set_new(j, "triage_due", json_integer(o->triage_due));
     json_object_set_new(j, "answer_due", json_integer(o->answer_due));
     json_t *referrals = json_array(), *timeline = json_array(), *files = json_array();
@@ -457,7 +457,7 @@ static void reply_opinion(http_req_t *r, int64_t id, bool public_view)
         http_reply_internal(r, "an opinion vanished after its write");
         return;
     }
-    json_t *j = public_view ? opinion_public_json(http_reader(r), &o) : staff_json(http_reader(r), &o);
+    json_t *j = public_view ? api_opinion_public_json(http_reader(r), &o) : staff_json(http_reader(r), &o);
     store_opinion_free(&o);
     if (j == NULL)
         http_reply_internal(r, "cannot read an opinion");
@@ -482,7 +482,7 @@ static void flow_respond(http_write_t *w, http_req_t *r, int status)
     } else if (status != STORE_OK) {
         http_reply_internal(r, "cannot record a step of an opinion");
     } else if (f->referral_action >= 0 && r->session && r->session->actor.role == ROLE_UNIT) {
-        opinion_reply_referral(r, f->referral_id);
+        api_opinion_reply_referral(r, f->referral_id);
     } else {
         reply_opinion(r, f->opinion_id, f->by_constituent);
     }
@@ -511,7 +511,7 @@ static void flow_free(flow_write_t *f)
     free(f);
 }
 
-void opinion_rate(http_req_t *r, const store_opinion_t *o, opinion_rating_t rating, const char *comment,
+void api_opinion_rate(http_req_t *r, const store_opinion_t *o, opinion_rating_t rating, const char *comment,
                   bool by_constituent)
 {
     flow_write_t *f = flow_new(r, o->id, OPINION_RATE);
@@ -523,7 +523,7 @@ void opinion_rate(http_req_t *r, const store_opinion_t *o, opinion_rating_t rati
 
 /* ---- staff ------------------------------------------------------------------------------------- */
 
-bool opinion_load_in_scope(http_req_t *r, int64_t *id, store_opinion_t *o)
+bool api_opinion_load_in_scope(http_req_t *r, int64_t *id, store_opinion_t *o)
 {
     *id = api_param_id(r, 0);
     if (*id == 0)
@@ -545,7 +545,7 @@ int api_opinions_get(http_req_t *r)
 {
     int64_t id;
     store_opinion_t o;
-    if (!opinion_load_in_scope(r, &id, &o))
+    if (!api_opinion_load_in_scope(r, &id, &o))
         return 0;
     store_opinion_free(&o);
     reply_opinion(r, id, false);
@@ -574,7 +574,7 @@ int api_opinions_attachment(http_req_t *r)
 {
     int64_t id;
     store_opinion_t o;
-    if (!opinion_load_in_scope(r, &id, &o))
+    if (!api_opinion_load_in_scope(r, &id, &o))
         return 0;
     store_opinion_free(&o);
     int64_t file = api_param_id(r, 1);
@@ -619,7 +619,7 @@ static void read_step(api_input_t *in, flow_write_t *f, opinion_action_t action)
                                                                   : text_only;
     api_only(in, fields);
     if (action == OPINION_RATE) {
-        const char *comment = opinion_read_rating(in, &f->rating);
+        const char *comment = api_opinion_read_rating(in, &f->rating);
         f->comment = comment ? strdup(comment) : NULL;
         return;
     }
@@ -700,7 +700,7 @@ static int staff_step(http_req_t *r, opinion_action_t action)
 {
     int64_t id;
     store_opinion_t o;
-    if (!opinion_load_in_scope(r, &id, &o))
+    if (!api_opinion_load_in_scope(r, &id, &o))
         return 0;
     json_t *body = http_json_body(r);
     if (body == NULL) {

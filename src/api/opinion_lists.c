@@ -29,7 +29,7 @@ static void flag_bounds(const calendar_t *cal, const char *flag, int64_t now, st
         return;
     }
     f->due_from = now;
-    f->due_to = opinion_warn_until(cal, now);
+    f->due_to = api_opinion_warn_until(cal, now);
 }
 
 typedef struct {
@@ -42,8 +42,8 @@ typedef struct {
 static int list_item(const store_opinion_t *o, void *arg)
 {
     list_walk_t *w = arg;
-    json_t *j = opinion_summary_json(o);
-    json_object_set_new(j, "flag", json_string(opinion_flag_name(w->cal, w->now, store_opinion_current_due(o))));
+    json_t *j = api_opinion_summary_json(o);
+    json_object_set_new(j, "flag", json_string(api_opinion_flag_name(w->cal, w->now, store_opinion_current_due(o))));
     json_array_append_new(w->items, j);
     w->last_id = o->id;
     w->count++;
@@ -95,7 +95,7 @@ static bool read_filters(http_req_t *r, store_opinion_filter_t *f, int64_t *stat
         }
         *on[i] = v != NULL;
     }
-    if (!opinion_read_period(r, &f->created_from, &f->created_to))
+    if (!api_opinion_read_period(r, &f->created_from, &f->created_to))
         return false;
     const char *owner = http_query(r, "owner");
     if (owner && strcmp(owner, "me") != 0) {
@@ -199,7 +199,7 @@ int api_opinions_contact(http_req_t *r)
 {
     int64_t id;
     store_opinion_t o;
-    if (!opinion_load_in_scope(r, &id, &o))
+    if (!api_opinion_load_in_scope(r, &id, &o))
         return 0;
     contact_write_t *c = http_write_new(r, sizeof(*c));
     api_who(r, &c->who);
@@ -237,7 +237,7 @@ static int similar_item(const store_opinion_t *o, void *arg)
     for (; i > 0 && w->best[i - 1].score < score; i--)
         w->best[i] = w->best[i - 1];
     w->best[i].score = score;
-    w->best[i].item = opinion_summary_json(o);
+    w->best[i].item = api_opinion_summary_json(o);
     json_object_set_new(w->best[i].item, "similarity", json_real((double)(int)(score * 100) / 100));
     return 0;
 }
@@ -246,7 +246,7 @@ int api_opinions_similar(http_req_t *r)
 {
     int64_t id;
     store_opinion_t o;
-    if (!opinion_load_in_scope(r, &id, &o))
+    if (!api_opinion_load_in_scope(r, &id, &o))
         return 0;
     /* SPEC §3: open items of the same region - the county, where duplicates meet */
     char lo[13], hi[14];
@@ -279,7 +279,7 @@ static json_t *referral_json(store_t *db, const store_referral_t *ref)
                           referral_state_name(ref->state), "due", (json_int_t)ref->due, "extension_pending",
                           ref->extension_pending, "created_at", (json_int_t)ref->created_at);
     bool open = referral_open(ref->state);
-    json_object_set_new(j, "flag", json_string(open ? opinion_flag(db, ref->due) : "none"));
+    json_object_set_new(j, "flag", json_string(open ? api_opinion_flag(db, ref->due) : "none"));
     if (ref->reply)
         json_object_set_new(j, "reply", json_string(ref->reply));
     if (ref->extension_days) {
@@ -291,7 +291,7 @@ static json_t *referral_json(store_t *db, const store_referral_t *ref)
         json_decref(j);
         return NULL;
     }
-    json_t *opinion = opinion_summary_json(&o);
+    json_t *opinion = api_opinion_summary_json(&o);
     json_object_set_new(opinion, "content", json_string(o.content));
     json_object_set_new(opinion, "location", json_string(o.location));
     json_object_set_new(j, "opinion", opinion);
@@ -299,7 +299,7 @@ static json_t *referral_json(store_t *db, const store_referral_t *ref)
     return j;
 }
 
-void opinion_reply_referral(http_req_t *r, int64_t referral_id)
+void api_opinion_reply_referral(http_req_t *r, int64_t referral_id)
 {
     store_referral_t ref;
     json_t *j = NULL;
@@ -328,7 +328,7 @@ int api_referrals_get(http_req_t *r)
     policy_target_t t = {.region = found ? o.region : NULL, .unit_id = ref.unit_id};
     store_referral_free(&ref);
     if (found && http_authorize(r, &t, true))
-        opinion_reply_referral(r, id);
+        api_opinion_reply_referral(r, id);
     else if (!found)
         http_reply_error(r, 404, "not_found", "no such referral", NULL);
     if (found)

@@ -186,7 +186,7 @@ int api_stats(http_req_t *r)
     char region[13], hi[14];
     int64_t station = 0;
     store_opinion_filter_t f = {0};
-    if (!report_scope(r, region, &station) || !opinion_read_period(r, &f.created_from, &f.created_to))
+    if (!report_scope(r, region, &station) || !api_opinion_read_period(r, &f.created_from, &f.created_to))
         return 0;
     region_subtree_upper(region, hi);
     f.region_lo = region;
@@ -489,7 +489,7 @@ int api_station_book(http_req_t *r)
     }
     const char *lang = http_query(r, "lang");
     int64_t from, to;
-    if (!opinion_read_period(r, &from, &to))
+    if (!api_opinion_read_period(r, &from, &to))
         return 0;
     book_write_t *b = http_write_new(r, sizeof(*b));
     api_who(r, &b->who);

@@ -234,7 +234,7 @@ static int intake_run(http_write_t *w, store_t *db)
             return rc;
     }
     o->created_at = time(NULL);
-    int rc = opinion_deadlines(db, o->created_at, in->triage_days, in->answer_days, &o->triage_due, &o->answer_due);
+    int rc = api_opinion_deadlines(db, o->created_at, in->triage_days, in->answer_days, &o->triage_due, &o->answer_due);
     for (int i = 0; i < TRIES && rc == STORE_OK; i++) {
         random_chars(o->tracking_code, OPINION_CODE_LEN);
         rc = store_opinion_insert(db, o, &o->id);
@@ -545,7 +545,7 @@ int api_track_get(http_req_t *r)
     store_opinion_t o;
     if (!open_by_code(r, http_query(r, "phone4"), http_query(r, "token"), &o))
         return 0;
-    json_t *view = opinion_public_json(http_reader(r), &o);
+    json_t *view = api_opinion_public_json(http_reader(r), &o);
     store_opinion_free(&o);
     if (view == NULL)
         http_reply_internal(r, "cannot read an opinion's timeline");
@@ -565,13 +565,13 @@ int api_track_rate(http_req_t *r)
     const char *phone4 = api_text(&in, "phone4", 4, 4, false);
     const char *token = api_text(&in, "token", 1, 64, false);
     opinion_rating_t rating = RATING_NONE;
-    const char *comment = opinion_read_rating(&in, &rating);
+    const char *comment = api_opinion_read_rating(&in, &rating);
     store_opinion_t o;
     if (in.failed || !open_by_code(r, phone4, token, &o)) {
         json_decref(body);
         return 0;
     }
-    opinion_rate(r, &o, rating, comment, true);
+    api_opinion_rate(r, &o, rating, comment, true);
     store_opinion_free(&o);
     json_decref(body);
     return 0;

@@ -64,7 +64,7 @@ static int64_t send_message(store_t *db, const vault_t *vault, int i, int64_t st
         *p = opinion_code_alphabet[(size_t)(*p - '0') % opinion_code_alphabet_size()];
     o.created_at = at;
     int64_t id = -1;
-    int rc = opinion_deadlines(db, at, 2, 15, &o.triage_due, &o.answer_due);
+    int rc = api_opinion_deadlines(db, at, 2, 15, &o.triage_due, &o.answer_due);
     if (rc == STORE_OK)
         rc = store_opinion_insert(db, &o, &id);
     store_opinion_event_t e = {.opinion_id = id, .at = at, .actor = "constituent", .action = "register",
@@ -86,22 +86,22 @@ int demo_opinions(store_t *db, const vault_t *vault, int64_t station, int64_t un
         if (id < 0)
             return -1;
         int stage = i % 6; /* 0 waits for triage (the oldest are overdue) ... 5 is rated */
-        opinion_step_args_t staff = {.actor = "staff"};
+        api_opinion_step_args_t staff = {.actor = "staff"};
         int rc = STORE_OK;
         if (stage >= 1)
-            rc = opinion_system_step(db, id, OPINION_TRIAGE, &staff, at + 3600);
+            rc = api_opinion_system_step(db, id, OPINION_TRIAGE, &staff, at + 3600);
         if (rc == STORE_OK && stage >= 2) {
-            opinion_step_args_t refer = {.actor = "staff", .unit_id = unit, .days = 10, .text = "请核实并答复"};
-            rc = opinion_system_step(db, id, OPINION_REFER, &refer, at + 7200);
+            api_opinion_step_args_t refer = {.actor = "staff", .unit_id = unit, .days = 10, .text = "请核实并答复"};
+            rc = api_opinion_system_step(db, id, OPINION_REFER, &refer, at + 7200);
         }
         if (rc == STORE_OK && stage >= 3) {
-            opinion_step_args_t answer = {.actor = "staff",
+            api_opinion_step_args_t answer = {.actor = "staff",
                                           .text = "已转交承办单位现场核实，问题已列入整改计划，将于近期完成。"};
-            rc = opinion_system_step(db, id, OPINION_ANSWER, &answer, at + 5 * 86400);
+            rc = api_opinion_system_step(db, id, OPINION_ANSWER, &answer, at + 5 * 86400);
         }
         if (rc == STORE_OK && stage >= 4) {
-            opinion_step_args_t rate = {.actor = "constituent", .rating = ratings[i % 4]};
-            rc = opinion_system_step(db, id, OPINION_RATE, &rate, at + 7 * 86400);
+            api_opinion_step_args_t rate = {.actor = "constituent", .rating = ratings[i % 4]};
+            rc = api_opinion_system_step(db, id, OPINION_RATE, &rate, at + 7 * 86400);
         }
         if (rc != STORE_OK)
             return -1;
