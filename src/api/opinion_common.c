@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/calendar.h"
+#include "domain/region.h"
 #include "store/calendar.h"
 #include "store/registry.h"
 
@@ -84,6 +85,11 @@ const char *api_opinion_flag(store_t *db, int64_t due)
     const char *name = api_opinion_flag_name(cal, time(NULL), due);
     calendar_release();
     return name;
+}
+
+bool api_category_serves(const char *category_region, const char *region)
+{
+    return category_region[0] == '\0' || region_in_scope(category_region, region);
 }
 
 bool api_opinion_read_period(http_req_t *r, int64_t *from, int64_t *to)

@@ -66,6 +66,9 @@ bool api_opinion_read_period(http_req_t *r, int64_t *from, int64_t *to);
  * 404 and returns false. The caller frees o. */
 bool api_opinion_load_in_scope(http_req_t *r, int64_t *id, store_opinion_t *o);
 
+/* Whether a category of category_region ("" the national set) is offered for a place in region. */
+bool api_category_serves(const char *category_region, const char *region);
+
 /* The list entry of an opinion: enough to triage from a phone without opening it. */
 json_t *api_opinion_summary_json(const store_opinion_t *o);
 /* Answers with what a unit sees of its referral: the referral and the opinion it is about,

@@ -675,6 +675,11 @@ static void check_owners(api_input_t *in, const flow_write_t *f, const store_opi
             api_invalid(in, fields[i], msg);
         }
     }
+    char category_region[13];
+    if (!in->failed && f->category_id &&
+        (store_category_region(http_reader(in->r), f->category_id, category_region) != STORE_OK ||
+         !api_category_serves(category_region, o->region)))
+        api_invalid(in, "category", "category is another region's");
     store_user_t u;
     if (!in->failed && f->owner_user_id &&
         (store_user_by_id(http_reader(in->r), f->owner_user_id, &u) != STORE_OK || u.disabled ||

@@ -24,25 +24,51 @@ enum { FILES_MAX = 3, FILE_MAX_BYTES = 512 * 1024 }; /* photos are made smaller 
 
 /* ---- categories -------------------------------------------------------------------------------- */
 
+/* Whether the actor may change a category of this region: their own region's and those below
+ * it; the national set only from a province's office. */
+static bool category_keeper(const actor_t *a, const char *category_region)
+{
+    if (category_region[0] == '\0')
+        return region_level(a->region) == REGION_PROVINCE;
+    return region_in_scope(a->region, category_region);
+}
+
+typedef struct {
+    json_t *items;
+    const char *region; /* NULL: every category */
+} category_list_t;
+
 static int category_json(const store_category_t *c, void *arg)
 {
+    category_list_t *l = arg;
+    if (l->region && !api_category_serves(c->region, l->region))
+        return 0;
     json_t *j = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)c->id, "code", c->code, "name", c->name,
                           "name_en", c->name_en);
     if (c->parent_id)
         json_object_set_new(j, "parent_id", json_integer(c->parent_id));
-    json_array_append_new(arg, j);
+    if (c->region[0])
+        json_object_set_new(j, "region", json_string(c->region));
+    json_array_append_new(l->items, j);
     return 0;
 }
 
+/* ?region=CODE: the categories a form for that place offers (the national set and those of its
+ * region and the regions above); without it, every category. */
 int api_categories_list(http_req_t *r)
 {
-    json_t *items = json_array();
-    if (store_categories_each(http_reader(r), category_json, items) != STORE_OK) {
-        json_decref(items);
+    const char *region = http_query(r, "region");
+    if (region && !region_code_valid(region)) {
+        http_reply_error(r, 400, "bad_query", "region must be a 12-digit region code", "region");
+        return 0;
+    }
+    category_list_t l = {json_array(), region};
+    if (store_categories_each(http_reader(r), category_json, &l) != STORE_OK) {
+        json_decref(l.items);
         http_reply_internal(r, "cannot read categories");
         return 0;
     }
-    http_reply_json(r, 200, json_pack("{s:o}", "items", items));
+    http_reply_json(r, 200, json_pack("{s:o}", "items", l.items));
     return 0;
 }
 
@@ -54,6 +80,7 @@ typedef struct {
     int64_t id, parent_id;
     int position;
     char code[33], name[200], name_en[200];
+    char region[13]; /* a new category's: the admin's */
 } category_write_t;
 
 static int category_run(http_write_t *w, store_t *db)
@@ -62,7 +89,7 @@ static int category_run(http_write_t *w, store_t *db)
     int64_t now = time(NULL);
     int rc;
     if (c->op == CATEGORY_ADD) {
-        store_category_t row = {0, c->parent_id, c->code, c->name, c->name_en};
+        store_category_t row = {0, c->parent_id, c->code, c->name, c->name_en, c->region};
         rc = store_category_insert(db, &row, c->position, now, &c->id);
     } else if (c->op == CATEGORY_RENAME) {
         rc = store_category_rename(db, c->id, c->name[0] ? c->name : NULL, c->name_en[0] ? c->name_en : NULL, now);
@@ -70,7 +97,7 @@ static int category_run(http_write_t *w, store_t *db)
         rc = store_category_retire(db, c->id, now);
     }
     const char *what[] = {"category.create", "category.update", "category.delete"};
-    return rc ? rc : api_audit(db, &c->who, what[c->op], "category", c->id, "", c->code);
+    return rc ? rc : api_audit(db, &c->who, what[c->op], "category", c->id, c->region, c->code);
 }
 
 static void category_respond(http_write_t *w, http_req_t *r, int status)
@@ -108,9 +135,24 @@ static int category_write(http_req_t *r, int op)
     json_t *body = op == CATEGORY_RETIRE ? NULL : http_json_body(r);
     if (op != CATEGORY_RETIRE && body == NULL)
         return 0;
+    /* an office keeps its own categories; the national set is a province's */
+    char region[13] = "";
+    if (op != CATEGORY_ADD && store_category_region(http_reader(r), id, region) != STORE_OK) {
+        json_decref(body);
+        http_reply_error(r, 404, "not_found", "no such category", NULL);
+        return 0;
+    }
+    if (op != CATEGORY_ADD && !category_keeper(http_actor(r), region)) {
+        json_decref(body);
+        http_reply_error(r, 403, "out_of_scope",
+                         region[0] ? "that category is another region's" : "the national categories are a province's to change",
+                         NULL);
+        return 0;
+    }
     category_write_t *c = http_write_new(r, sizeof(*c));
     c->op = op;
     c->id = id;
+    snprintf(c->region, sizeof(c->region), "%s", op == CATEGORY_ADD ? http_actor(r)->region : region);
     api_input_t in = {r, body, false};
     if (body) {
         static const char *const add_fields[] = {"code", "name", "name_en", "parent_id", "position", NULL};
@@ -122,6 +164,11 @@ static int category_write(http_req_t *r, int op)
         const char *name = api_text(&in, "name", 1, 20, op == CATEGORY_ADD);
         const char *name_en = api_text(&in, "name_en", 1, 60, false);
         c->parent_id = api_id(&in, "parent_id");
+        char parent_region[13];
+        if (!in.failed && c->parent_id &&
+            (store_category_region(http_reader(r), c->parent_id, parent_region) != STORE_OK ||
+             !api_category_serves(parent_region, http_actor(r)->region)))
+            api_invalid(&in, "parent_id", "parent_id must name a category of your region or the national set");
         json_t *position = json_object_get(body, "position");
         if (!in.failed && position && (!json_is_integer(position) || json_integer_value(position) < 0 ||
                                        json_integer_value(position) > 9999))
@@ -465,12 +512,15 @@ int api_opinions_create(http_req_t *r)
     if (!in.failed && o->station_id == 0 && o->deputy_id == 0)
         api_invalid(&in, "station_id", "name the station (station_id) or the deputy (deputy_id) the message is for");
     const char *category = api_text(&in, "category", 1, 32, true);
-    if (!in.failed && store_category_id(http_reader(r), category, &o->category_id) != STORE_OK)
+    char category_region[13] = "";
+    if (!in.failed && store_category_by_code(http_reader(r), category, &o->category_id, category_region) != STORE_OK)
         api_invalid(&in, "category", "category names no such category");
     const char *content = api_text(&in, "content", 1, CONTENT_MAX, true);
     if (!in.failed && strspn(content, " \t\r\n") == strlen(content))
         api_invalid(&in, "content", "content must say something");
     read_region(&in, o->station_id ? station_region : deputy_region, o->region);
+    if (!in.failed && !api_category_serves(category_region, o->region))
+        api_invalid(&in, "category", "category is another region's");
     /* a message to a deputy is kept by the station where the deputy receives people (the first
      * of theirs), so its figures and record books count it */
     if (!in.failed && o->station_id == 0 &&

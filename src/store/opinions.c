@@ -616,14 +616,14 @@ int store_outbox_add(store_t *db, const char *event, const char *recipient, cons
 int store_categories_each(store_t *db, int (*fn)(const store_category_t *c, void *arg), void *arg)
 {
     store_stmt_t *st = store_prepare(
-        db, "SELECT id, coalesce(parent_id, 0), code, name, name_en FROM categories WHERE deleted_at IS NULL"
-            " ORDER BY coalesce(parent_id, id), parent_id IS NOT NULL, position, id");
+        db, "SELECT id, coalesce(parent_id, 0), code, name, name_en, coalesce(region_code, '') FROM categories"
+            " WHERE deleted_at IS NULL ORDER BY coalesce(parent_id, id), parent_id IS NOT NULL, position, id");
     if (st == NULL)
         return STORE_ERR;
     int rc;
     while ((rc = store_step(st)) == STORE_ROW) {
         store_category_t c = {store_col_int(st, 0), store_col_int(st, 1), store_col_text(st, 2),
-                              store_col_text(st, 3), store_col_text(st, 4)};
+                              store_col_text(st, 3), store_col_text(st, 4), store_col_text(st, 5)};
         if (fn(&c, arg))
             break;
     }
@@ -631,17 +631,42 @@ int store_categories_each(store_t *db, int (*fn)(const store_category_t *c, void
     return rc < 0 ? rc : STORE_OK;
 }
 
-int store_category_id(store_t *db, const char *code, int64_t *id)
+/* id and region of the live category found by code (text) or by id. */
+static int category_row(store_t *db, const char *code, int64_t by_id, int64_t *id, char region[13])
 {
-    store_stmt_t *st = store_prepare(db, "SELECT id FROM categories WHERE code = $1 AND deleted_at IS NULL");
+    store_stmt_t *st = store_prepare(
+        db, code ? "SELECT id, coalesce(region_code, '') FROM categories WHERE code = $1 AND deleted_at IS NULL"
+                 : "SELECT id, coalesce(region_code, '') FROM categories WHERE id = $1 AND deleted_at IS NULL");
     if (st == NULL)
         return STORE_ERR;
-    store_bind_text(st, 1, code);
+    if (code)
+        store_bind_text(st, 1, code);
+    else
+        store_bind_int(st, 1, by_id);
     int rc = store_step(st);
-    if (rc == STORE_ROW)
+    if (rc == STORE_ROW) {
         *id = store_col_int(st, 0);
+        snprintf(region, 13, "%s", store_col_text(st, 1));
+    }
     store_done(st);
     return rc == STORE_ROW ? STORE_OK : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
+}
+
+int store_category_id(store_t *db, const char *code, int64_t *id)
+{
+    char region[13];
+    return category_row(db, code, 0, id, region);
+}
+
+int store_category_by_code(store_t *db, const char *code, int64_t *id, char region[13])
+{
+    return category_row(db, code, 0, id, region);
+}
+
+int store_category_region(store_t *db, int64_t id, char region[13])
+{
+    int64_t found;
+    return category_row(db, NULL, id, &found, region);
 }
 
 int store_outbox_due(store_t *db, int64_t now, int max_attempts, int limit,
@@ -730,8 +755,8 @@ int store_attachment_get(store_t *db, int64_t id, int (*fn)(const store_attachme
 int store_category_insert(store_t *db, const store_category_t *c, int position, int64_t now, int64_t *id)
 {
     store_stmt_t *st = store_prepare(
-        db, "INSERT INTO categories (parent_id, code, name, name_en, position, created_at, updated_at)"
-            " SELECT $1, $2, $3, $4, $5, $6, $6"
+        db, "INSERT INTO categories (parent_id, code, name, name_en, position, created_at, updated_at, region_code)"
+            " SELECT $1, $2, $3, $4, $5, $6, $6, $7"
             " WHERE $1 IS NULL OR EXISTS (SELECT 1 FROM categories WHERE id = $1 AND deleted_at IS NULL"
             " AND parent_id IS NULL)"); /* two levels: a category and its subcategories */
     if (st == NULL)
@@ -742,6 +767,7 @@ int store_category_insert(store_t *db, const store_category_t *c, int position, 
     store_bind_text(st, 4, c->name_en ? c->name_en : "");
     store_bind_int(st, 5, position);
     store_bind_int(st, 6, now);
+    bind_opt(st, 7, c->region);
     int rc = store_run(st);
     if (rc == STORE_OK && store_changes(db) != 1)
         return STORE_ENOTFOUND; /* the parent is gone */

@@ -18,14 +18,19 @@
 typedef struct {
     int64_t id, parent_id;
     const char *code, *name, *name_en;
+    const char *region; /* "" for the national set */
 } store_category_t;
 
 /* Live categories in tree order (parents before children, then by position). */
 int store_categories_each(store_t *db, int (*fn)(const store_category_t *c, void *arg), void *arg);
 /* The id of the live category with this code. */
 int store_category_id(store_t *db, const char *code, int64_t *id);
-/* Adds a category (parent_id 0: top level; else a live top-level category, or STORE_ENOTFOUND);
- * STORE_ECONSTRAINT when the code is taken. */
+/* The id and region ("" national) of the live category with this code. */
+int store_category_by_code(store_t *db, const char *code, int64_t *id, char region[13]);
+/* The region ("" national) of the live category id. */
+int store_category_region(store_t *db, int64_t id, char region[13]);
+/* Adds a category of c->region ("" national) under parent_id (0: top level; else a live top-level
+ * category, or STORE_ENOTFOUND); STORE_ECONSTRAINT when the code is taken. */
 int store_category_insert(store_t *db, const store_category_t *c, int position, int64_t now, int64_t *id);
 /* Renames a live category; STORE_ENOTFOUND when there is none. */
 int store_category_rename(store_t *db, int64_t id, const char *name, const char *name_en, int64_t now);

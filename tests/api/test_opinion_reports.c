@@ -305,9 +305,22 @@ static void admin_adds_a_subcategory_and_retiring_its_parent_retires_both(void *
     api_assert_error(r, 403, "forbidden", NULL);
     api_res_free(r);
     assert_true(tree_has("stray_dogs"));
-
+    /* a county's office keeps its own categories, not the national set nor a neighbour's */
     char path[64];
     snprintf(path, sizeof(path), "/api/v1/categories/%lld", parent);
+    r = client_request(&foreign_admin, "DELETE", path, NULL);
+    api_assert_error(r, 403, "out_of_scope", NULL);
+    api_res_free(r);
+    r = client_request(&admin, "PATCH", "/api/v1/categories/2", "{\"name\":\"交通出行\"}");
+    api_assert_error(r, 403, "out_of_scope", NULL);
+    api_res_free(r);
+    /* the neighbour's forms are not offered this county's category, and may not use it */
+    r = api_get(&srv, "/api/v1/categories?region=" FOREIGN_REGION);
+    assert_int_equal(r->status, 200);
+    assert_null(strstr(r->body, "\"pets\""));
+    assert_non_null(strstr(r->body, "\"traffic\""));
+    api_res_free(r);
+
     r = client_request(&admin, "DELETE", path, NULL);
     assert_int_equal(r->status, 204);
     api_res_free(r);

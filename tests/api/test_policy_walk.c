@@ -134,7 +134,7 @@ typedef struct {
  *   401. Every delete is sent to a fresh record, so no row depends on another's;
  * - the opinion loop (SPEC §3): anyone reads the categories, writes in, and follows and rates their
  *   own opinion with its tracking code and the last four digits of their phone, wherever it is;
- *   the category tree is one for every region, kept by any admin;
+ *   an admin keeps the categories of their own region (the national set is a province's);
  * - the inbox, an opinion by id and its files belong to the office and the station staff of the
  *   opinion's region, and to the deputy it was sent to; its contact details, related items,
  *   triage and handling to the office and the staff only; answering, and a rating taken by phone,
@@ -201,18 +201,17 @@ static const walk_row_t walk[] = {
     /* the opinion loop: the constituent's side */
     {"GET", "/api/v1/categories", T_NONE,
         {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
-    /* one category tree for every region: any admin keeps it, whichever county's admin made the
-     * category (own scope) or the neighbour's (foreign scope) */
+    /* an admin adds categories to their own region and keeps those; a neighbour's are not theirs */
     {"POST", "/api/v1/categories", T_NONE,
         {UNAUTH,  OK(201),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
     {"PATCH", "/api/v1/categories/:id", T_HOME,
         {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
     {"PATCH", "/api/v1/categories/:id", T_FOREIGN,
-        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+        {UNAUTH,  OUT_OF_SCOPE,     FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
     {"DELETE", "/api/v1/categories/:id", T_HOME,
         {UNAUTH,  OK(204),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(204)}},
     {"DELETE", "/api/v1/categories/:id", T_FOREIGN,
-        {UNAUTH,  OK(204),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(204)}},
+        {UNAUTH,  OUT_OF_SCOPE,     FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
     {"POST", "/api/v1/opinions", T_NONE,
         {OK(201), OK(201),          OK(201),        OK(201),        OK(201),        OK(201),        OK(201)}},
     ANYONE_ROWS("GET", "/api/v1/track/:code"),

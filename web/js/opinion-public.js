@@ -148,10 +148,11 @@ export function timeEl(unix, withTime = true) {
 
 /* ---- categories ---------------------------------------------------------------------------- */
 
-/* The category tree as a list in display order, each with its depth: [{id, code, name,
- * name_en, depth}]; a child follows its parent. */
-export async function loadCategories() {
-  const {items} = await api('GET', '/api/v1/categories');
+/* The category tree offered for a place (region: its code; the national set and its region's
+ * own) as a list in display order, each with its depth: [{id, code, name, name_en, depth}]; a
+ * child follows its parent. */
+export async function loadCategories(region) {
+  const {items} = await api('GET', `/api/v1/categories${region ? `?region=${encodeURIComponent(region)}` : ''}`);
   const children = new Map();
   for (const c of items)
     children.set(c.parent_id || 0, [...(children.get(c.parent_id || 0) || []), c]);

@@ -234,12 +234,9 @@ async function start() {
   }
   $('back-link').href = `/${target.kind}.html?id=${target.id}`;
   try {
-    const [record, categories] = await Promise.all([
-      api('GET', `/api/v1/${target.kind === 'deputy' ? 'deputies' : 'stations'}/${target.id}`),
-      loadCategories()
-    ]);
+    const record = await api('GET', `/api/v1/${target.kind === 'deputy' ? 'deputies' : 'stations'}/${target.id}`);
     state.record = record;
-    state.categories = categories;
+    state.categories = await loadCategories(record.region); /* the ones offered where it is */
     state.root = await rootOf(record.region);
     cascade = new RegionCascade({
       container: $('write-region-levels'),
