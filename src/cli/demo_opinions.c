@@ -80,11 +80,14 @@ int demo_opinions(store_t *db, const vault_t *vault, int64_t station, int64_t un
 {
     static const opinion_rating_t ratings[] = {RATING_SATISFIED, RATING_BASIC, RATING_SATISFIED, RATING_UNSATISFIED};
     int64_t now = time(NULL);
+    int64_t first = 0;
     for (int i = 0; i < 30; i++) {
         int64_t at = now - (int64_t)(70 - i * 2) * 86400 - 3600 * (i % 9); /* every step in the past */
         int64_t id = send_message(db, vault, i, station, at);
         if (id < 0)
             return -1;
+        if (i == 0)
+            first = id;
         int stage = i % 6; /* 0 waits for triage (the oldest are overdue) ... 5 is rated */
         api_opinion_step_args_t staff = {.actor = "staff"};
         int rc = STORE_OK;
@@ -106,5 +109,10 @@ int demo_opinions(store_t *db, const vault_t *vault, int64_t station, int64_t un
         if (rc != STORE_OK)
             return -1;
     }
+    store_opinion_t o;
+    if (vault && store_opinion_get(db, first, &o) == STORE_OK) /* something to try the tracking page with */
+        printf("demo opinions: 30; follow one at /track.html with the code %s and the phone digits %s\n",
+               o.tracking_code, o.phone4);
+    store_opinion_free(&o);
     return 0;
 }
