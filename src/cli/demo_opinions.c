@@ -109,7 +109,7 @@ int demo_opinions(store_t *db, const vault_t *vault, int64_t station, int64_t un
         if (rc != STORE_OK)
             return -1;
     }
-    store_opinion_t o;
+    store_opinion_t o = {0};
     if (vault && store_opinion_get(db, first, &o) == STORE_OK) /* something to try the tracking page with */
         printf("demo opinions: 30; follow one at /track.html with the code %s and the phone digits %s\n",
                o.tracking_code, o.phone4);
