@@ -202,6 +202,12 @@ bool calendar_is_working_day(const calendar_t *cal, calendar_day_t day)
     return !weekend(day);
 }
 
+bool calendar_is_holiday(const calendar_t *cal, calendar_day_t day)
+{
+    size_t i = lower_bound(cal, day);
+    return i < cal->count && cal->days[i].day == day && cal->days[i].kind == CALENDAR_HOLIDAY;
+}
+
 int64_t calendar_add_working_days(const calendar_t *cal, int64_t from, int n)
 {
     n = n < 0 ? 0 : n > CALENDAR_MAX_WORKING_DAYS ? CALENDAR_MAX_WORKING_DAYS : n;

@@ -100,6 +100,8 @@ void calendar_free(calendar_t *cal);
 int calendar_add(calendar_t *cal, calendar_day_t day, calendar_kind_t kind);
 /* Whether people work on day: a listed day by its kind, any other day when it is Monday-Friday. */
 bool calendar_is_working_day(const calendar_t *cal, calendar_day_t day);
+/* Whether day is listed as a day off (休): a 法定节假日, whatever weekday it falls on. */
+bool calendar_is_holiday(const calendar_t *cal, calendar_day_t day);
 
 /*
  * The deadline of something received at time from that is due in n working days: the last second
