@@ -71,10 +71,20 @@ int64_t api_opinion_warn_until(const calendar_t *cal, int64_t now)
     return calendar_add_working_days(cal, now, working_today ? OPINION_WARN_DAYS - 1 : OPINION_WARN_DAYS);
 }
 
-const char *api_opinion_flag_name(const calendar_t *cal, int64_t now, int64_t due)
+static const char *flag_name(const calendar_t *cal, int64_t now, int64_t due)
 {
     calendar_flag_t flag = due ? calendar_deadline_flag(cal, now, due, OPINION_WARN_DAYS) : CALENDAR_FLAG_NONE;
     return flag == CALENDAR_FLAG_OVERDUE ? "overdue" : flag == CALENDAR_FLAG_WARN ? "warn" : "none";
+}
+
+int api_opinion_warn_window(store_t *db, int64_t now, int64_t *until)
+{
+    const calendar_t *cal = calendar_hold(db);
+    if (cal == NULL)
+        return STORE_ERR;
+    *until = api_opinion_warn_until(cal, now);
+    calendar_release();
+    return STORE_OK;
 }
 
 const char *api_opinion_flag(store_t *db, int64_t due)
@@ -82,7 +92,7 @@ const char *api_opinion_flag(store_t *db, int64_t due)
     const calendar_t *cal = calendar_hold(db);
     if (cal == NULL)
         return "none";
-    const char *name = api_opinion_flag_name(cal, time(NULL), due);
+    const char *name = flag_name(cal, time(NULL), due);
     calendar_release();
     return name;
 }

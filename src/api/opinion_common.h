@@ -25,10 +25,11 @@ enum { OPINION_WARN_DAYS = 2 };
 /* The latest deadline that counts as near at now (the rule of calendar_deadline_flag). */
 int64_t api_opinion_warn_until(const calendar_t *cal, int64_t now);
 
-/* "none", "warn" (预警) or "overdue" (超期) for a deadline at now; due 0 (none) is "none". */
-const char *api_opinion_flag_name(const calendar_t *cal, int64_t now, int64_t due);
-/* The same, reading the calendar from db (for a single record). */
+/* "none", "warn" (预警) or "overdue" (超期) for a deadline (0: none) at the present time, with the
+ * calendar as read from db (at most every few seconds). */
 const char *api_opinion_flag(store_t *db, int64_t due);
+/* The latest deadline that counts as near at now, with that calendar. */
+int api_opinion_warn_window(store_t *db, int64_t now, int64_t *until);
 
 /* What a step taken outside a request carries (all optional). */
 typedef struct {

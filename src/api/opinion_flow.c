@@ -504,11 +504,17 @@ static flow_write_t *flow_new(http_req_t *r, int64_t opinion_id, int action)
     return f;
 }
 
-static void flow_free(flow_write_t *f)
+/* Hands the step to the writer, or drops it when its input was refused (already answered). */
+static int submit(http_req_t *r, flow_write_t *f, bool refused)
 {
-    free(f->text);
-    free(f->comment);
-    free(f);
+    if (refused) {
+        free(f->text);
+        free(f->comment);
+        free(f);
+    } else {
+        http_write(r, &f->super);
+    }
+    return 0;
 }
 
 void api_opinion_rate(http_req_t *r, const store_opinion_t *o, opinion_rating_t rating, const char *comment,
@@ -712,7 +718,7 @@ static int staff_step(http_req_t *r, opinion_action_t action)
         store_opinion_free(&o);
         return 0;
     }
-    flow_write_t *f = flow_new(r, id, action == OPINION_RESOLVE ? OPINION_RESOLVE : (int)action);
+    flow_write_t *f = flow_new(r, id, (int)action);
     f->then_answer = action == OPINION_RESOLVE;
     api_input_t in = {r, body, false};
     read_step(&in, f, action);
@@ -720,12 +726,7 @@ static int staff_step(http_req_t *r, opinion_action_t action)
     check_master(&in, f);
     store_opinion_free(&o);
     json_decref(body);
-    if (in.failed) {
-        flow_free(f);
-        return 0;
-    }
-    http_write(r, &f->super);
-    return 0;
+    return submit(r, f, in.failed);
 }
 
 int api_opinions_triage(http_req_t *r) { return staff_step(r, OPINION_TRIAGE); }
@@ -788,12 +789,7 @@ static int unit_step(http_req_t *r, referral_action_t action)
     if (action == REFERRAL_ASK_EXTENSION)
         f->days = read_days(&in, 30, true);
     json_decref(body);
-    if (in.failed) {
-        flow_free(f);
-        return 0;
-    }
-    http_write(r, &f->super);
-    return 0;
+    return submit(r, f, in.failed);
 }
 
 int api_referrals_accept(http_req_t *r) { return unit_step(r, REFERRAL_ACCEPT); }

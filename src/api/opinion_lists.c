@@ -12,30 +12,28 @@
 
 #include "api/opinion_common.h"
 #include "auth/vault.h"
-#include "core/calendar.h"
 #include "domain/region.h"
-#include "store/calendar.h"
 
 enum { PAGE_MAX = 100, SIMILAR_POOL = 500, SIMILAR_SHOWN = 5 };
 static const double SIMILAR_MIN = 0.2;
 
 /* The deadlines a flag filter keeps: overdue before now, warn from now to the end of the last
  * working day that still counts as near (the rule of calendar_deadline_flag). */
-static void flag_bounds(const calendar_t *cal, const char *flag, int64_t now, store_opinion_filter_t *f)
+static int flag_bounds(store_t *db, const char *flag, int64_t now, store_opinion_filter_t *f)
 {
     if (strcmp(flag, "overdue") == 0) {
         f->due_from = 1;
         f->due_to = now - 1;
-        return;
+        return STORE_OK;
     }
     f->due_from = now;
-    f->due_to = api_opinion_warn_until(cal, now);
+    return api_opinion_warn_window(db, now, &f->due_to);
 }
 
 typedef struct {
     json_t *items;
-    const calendar_t *cal;
-    int64_t now, last_id;
+    store_t *db;
+    int64_t last_id;
     int count;
 } list_walk_t;
 
@@ -43,7 +41,7 @@ static int list_item(const store_opinion_t *o, void *arg)
 {
     list_walk_t *w = arg;
     json_t *j = api_opinion_summary_json(o);
-    json_object_set_new(j, "flag", json_string(api_opinion_flag_name(w->cal, w->now, store_opinion_current_due(o))));
+    json_object_set_new(j, "flag", json_string(api_opinion_flag(w->db, store_opinion_current_due(o))));
     json_array_append_new(w->items, j);
     w->last_id = o->id;
     w->count++;
@@ -128,22 +126,15 @@ int api_opinions_list(http_req_t *r)
     const actor_t *a = http_actor(r);
     if (a->role == ROLE_DEPUTY) /* a deputy's own, sent to them or given to them, in their region */
         f.deputy_id = a->deputy_id ? a->deputy_id : -1;
-    calendar_t cal;
-    calendar_init(&cal);
-    int64_t now = time(NULL);
     const char *flag = http_query(r, "flag");
-    int rc = store_calendar_load(http_reader(r), &cal);
     if (flag && strcmp(flag, "warn") != 0 && strcmp(flag, "overdue") != 0) {
-        calendar_free(&cal);
         http_reply_error(r, 400, "bad_query", "flag must be warn or overdue", "flag");
         return 0;
     }
-    if (flag && rc == STORE_OK)
-        flag_bounds(&cal, flag, now, &f);
-    list_walk_t w = {json_array(), &cal, now, 0, 0};
+    int rc = flag ? flag_bounds(http_reader(r), flag, time(NULL), &f) : STORE_OK;
+    list_walk_t w = {json_array(), http_reader(r), 0, 0};
     if (rc == STORE_OK)
         rc = store_opinions_each(http_reader(r), &f, list_item, &w);
-    calendar_free(&cal);
     if (rc != STORE_OK) {
         json_decref(w.items);
         http_reply_internal(r, "cannot list opinions");

@@ -345,7 +345,7 @@ static void write_csv(const book_order_t *order, const char *const *headers, con
     for (int i = 0; i < ncols; i++) {
         if (i)
             buf_addc(out, ',');
-        csv_write_cell(out, headers[i]);
+        csv_write_cell(out, headers[i], 1);
     }
     size_t n;
     json_t *row;
@@ -355,7 +355,7 @@ static void write_csv(const book_order_t *order, const char *const *headers, con
         for (int i = 0; i < ncols; i++) {
             if (i)
                 buf_addc(out, ',');
-            csv_write_cell(out, json_string_value(json_array_get(row, (size_t)i)));
+            csv_write_cell(out, json_string_value(json_array_get(row, (size_t)i)), 1);
         }
     }
     buf_adds(out, "\r\n");

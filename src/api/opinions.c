@@ -271,7 +271,6 @@ static int intake_run(http_write_t *w, store_t *db)
             o->state = first.state;
             o->triage_due = first.triage_due;
             o->answer_due = first.answer_due;
-            in->token[0] = '\0';
             in->replayed_token = first.secret_sealed; /* opened in respond */
             first.secret_sealed = NULL;
             store_opinion_free(&first);

@@ -108,12 +108,12 @@ int csv_looks_like_formula(const char *text)
     return *text && strchr("=+-@\t\r", *text) != NULL;
 }
 
-void csv_write_cell(buf_t *out, const char *text)
+void csv_write_cell(buf_t *out, const char *text, int guard)
 {
     int quote = strpbrk(text, ",\"\r\n") != NULL;
     if (quote)
         buf_addc(out, '"');
-    if (csv_looks_like_formula(text))
+    if (guard && csv_looks_like_formula(text))
         buf_addc(out, '\'');
     for (; *text; text++) {
         if (*text == '"')

@@ -42,9 +42,9 @@ int csv_next(csv_reader_t *r, const char ***fields);
 #define CSV_BOM "\xEF\xBB\xBF"
 /* Whether a spreadsheet would run text as a formula (it starts with = + - @ or a tab/CR). */
 int csv_looks_like_formula(const char *text);
-/* Appends text as one cell: quoted when it holds a comma, quote or line break, and with a ' in
- * front when it looks like a formula, so a sheet opened in Excel never runs what a person typed
- * (CSV injection). */
-void csv_write_cell(buf_t *out, const char *text);
+/* Appends text as one cell, quoted when it holds a comma, quote or line break. With guard, a
+ * text that looks like a formula gets a ' in front, so a sheet opened in Excel never runs what a
+ * person typed (CSV injection); numbers such as -33.5 are written without it. */
+void csv_write_cell(buf_t *out, const char *text, int guard);
 
 #endif

@@ -213,7 +213,7 @@ bool opinion_code_normalize(const char *typed, char out[OPINION_CODE_LEN + 1])
         if (*p == ' ' || *p == '-')
             continue;
         char c = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
-        if (n == OPINION_CODE_LEN || strchr(opinion_code_alphabet, c) == NULL || c == '\0')
+        if (n == OPINION_CODE_LEN || strchr(opinion_code_alphabet, c) == NULL)
             return false;
         out[n++] = c;
     }

@@ -44,11 +44,6 @@ static bool is_deputy(const registry_entity_t *e)
 
 /* A spreadsheet runs a cell that starts like a formula; a leading ' makes it plain text there and
  * is taken off again on import. */
-static bool looks_like_formula(const char *text)
-{
-    return *text && strchr("=+-@\t\r", *text) != NULL;
-}
-
 /* ---- the checked sheet ---- */
 
 /* One value a row sets; its text is at offset text of the sheet's arena. */
@@ -342,7 +337,7 @@ static bool read_cells(checker_t *c, const char **f, size_t line, row_input_t *i
         else if (i == SEATS_COLUMN && (why = read_seats(c, cell, in)) != NULL)
             problem(c->result, line, s->headers[k], "seats %s", why);
         else if (i >= 0) {
-            if (e->fields[i].kind == FIELD_TEXT && cell[0] == '\'' && looks_like_formula(cell + 1))
+            if (e->fields[i].kind == FIELD_TEXT && cell[0] == '\'' && csv_looks_like_formula(cell + 1))
                 cell++; /* the guard our export put in front of a formula-like text */
             why = registry_parse(&e->fields[i], cell, &in->values[i]);
             if (why)
@@ -673,26 +668,6 @@ struct store_csv_export {
     buf_t cell;
 };
 
-/* A cell, quoted when it must be; guard puts a ' in front of text a spreadsheet would run. */
-static void add_cell(buf_t *out, const char *text, bool guard)
-{
-    bool quote = strpbrk(text, ",\"\r\n") != NULL;
-    if (quote)
-        buf_addc(out, '"');
-    if (guard)
-        buf_addc(out, '\'');
-    if (!quote) {
-        buf_adds(out, text);
-        return;
-    }
-    for (; *text; text++) {
-        if (*text == '"')
-            buf_addc(out, '"');
-        buf_addc(out, *text);
-    }
-    buf_addc(out, '"');
-}
-
 static int add_station(int64_t id, void *arg)
 {
     buf_t *cell = arg;
@@ -715,12 +690,12 @@ static int add_links(store_csv_export_t *x, int64_t id, buf_t *out)
     buf_reset(&x->cell);
     int rc = store_deputy_stations(x->db, id, add_station, &x->cell);
     buf_addc(out, ',');
-    add_cell(out, x->cell.data, false);
+    csv_write_cell(out, x->cell.data, 0);
     buf_reset(&x->cell);
     if (rc == STORE_OK)
         rc = store_deputy_seats(x->db, id, add_seat, &x->cell);
     buf_addc(out, ',');
-    add_cell(out, x->cell.data, false);
+    csv_write_cell(out, x->cell.data, 0);
     return rc;
 }
 
@@ -745,7 +720,7 @@ static int add_record(store_csv_export_t *x, buf_t *out)
             buf_addf(out, "%.7f", store_col_real(x->st, col));
         else {
             const char *text = store_col_text(x->st, col);
-            add_cell(out, text, f->kind == FIELD_TEXT && looks_like_formula(text));
+            csv_write_cell(out, text, f->kind == FIELD_TEXT);
         }
         col++;
     }

@@ -312,10 +312,37 @@ static void the_bytes_consumed_count_the_whole_file(void **state)
     close_reader(&rd);
 }
 
+static void a_written_cell_is_quoted_when_needed_and_a_formula_is_guarded_only_when_asked(void **state)
+{
+    (void)state;
+    const struct {
+        const char *text;
+        int guard;
+        const char *cell;
+    } cases[] = {
+        {"掘港街道", 1, "掘港街道"},
+        {"a,b", 1, "\"a,b\""},
+        {"他说\"好\"", 0, "\"他说\"\"好\"\"\""},
+        {"=SUM(A1)", 1, "'=SUM(A1)"},
+        {"=SUM(A1),x", 1, "\"'=SUM(A1),x\""},
+        {"-33.5", 0, "-33.5"}, /* a number, written by a caller that knows it is one */
+        {"-33.5", 1, "'-33.5"},
+        {"", 1, ""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        buf_t b;
+        buf_init(&b);
+        csv_write_cell(&b, cases[i].text, cases[i].guard);
+        assert_string_equal(b.data ? b.data : "", cases[i].cell);
+        buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_records_split_on_commas_and_line_feeds),
+        cmocka_unit_test(a_written_cell_is_quoted_when_needed_and_a_formula_is_guarded_only_when_asked),
         cmocka_unit_test(the_last_record_needs_no_line_break),
         cmocka_unit_test(an_empty_file_has_no_records),
         cmocka_unit_test(quoted_fields_lose_their_quotes_and_doubled_quotes_become_one),
