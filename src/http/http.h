@@ -76,10 +76,12 @@ static inline const actor_t *http_actor(http_req_t *r)
 
 /* A route parameter by its position in the pattern, as a NUL-terminated string. */
 const char *http_param(http_req_t *r, int i);
-/* A query-string value, decoded; NULL when absent. A value that is no text (a broken %-escape,
- * invalid UTF-8, a NUL) is answered 400 invalid_query naming the parameter, and NULL returned with
- * r->answered set: the handler then just returns (whatever else it answers or writes is dropped). */
+/* A query-string value, decoded; NULL when absent. Handlers see only valid text: the pipeline
+ * answers 400 invalid_query for a broken %-escape, invalid UTF-8 or a NUL before they run. */
 const char *http_query(http_req_t *r, const char *name);
+/* Whether every query value is UTF-8 text without NUL or broken escapes; otherwise answers 400
+ * naming the first bad parameter. The pipeline asks before any handler runs. */
+bool http_query_valid(http_req_t *r);
 /* A request header's value as a NUL-terminated string, or NULL. */
 const char *http_header(http_req_t *r, const char *lowercase_name);
 

@@ -303,7 +303,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *h)
     case POLICY_FORBIDDEN: http_reply_error(r, 403, "forbidden", "your role may not do this", NULL); return 0;
     default: break;
     }
-    if (cross_site_refused(r))
+    if (cross_site_refused(r) || !http_query_valid(r))
         return 0;
     r->route->handler(r);
     return 0;

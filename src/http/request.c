@@ -71,32 +71,74 @@ static const char *url_decode(h2o_mem_pool_t *pool, const char *s, size_t n, siz
     return out;
 }
 
-const char *http_query(http_req_t *r, const char *name)
+/* Walks the query string's name=value pairs; fn sees each raw name and value (value NULL for a
+ * name without =) and returns true to stop. Returns whether it stopped. */
+static bool each_pair(const h2o_req_t *h, bool (*fn)(const char *name, size_t nlen, const char *value, size_t vlen,
+                                                     void *arg),
+                      void *arg)
 {
-    h2o_req_t *h = r->h;
     if (h->query_at == SIZE_MAX)
-        return NULL;
+        return false;
     const char *q = h->path.base + h->query_at + 1, *end = h->path.base + h->path.len;
-    size_t nlen = strlen(name);
     while (q < end) {
         const char *amp = memchr(q, '&', (size_t)(end - q));
         const char *pe = amp ? amp : end;
         const char *eq = memchr(q, '=', (size_t)(pe - q));
-        const char *ke = eq ? eq : pe;
-        if ((size_t)(ke - q) == nlen && memcmp(q, name, nlen) == 0) {
-            size_t len = 0;
-            const char *v = eq ? url_decode(&h->pool, eq + 1, (size_t)(pe - eq - 1), &len) : "";
-            if (v == NULL || !utf8_valid(v, len)) {
-                char msg[160];
-                snprintf(msg, sizeof(msg), "%s must be UTF-8 text, without NUL characters or broken %%-escapes", name);
-                http_reply_error(r, 400, "invalid_query", msg, name);
-                return NULL;
-            }
-            return v;
-        }
+        if (fn(q, (size_t)((eq ? eq : pe) - q), eq ? eq + 1 : NULL, eq ? (size_t)(pe - eq - 1) : 0, arg))
+            return true;
         q = pe + 1;
     }
-    return NULL;
+    return false;
+}
+
+typedef struct {
+    http_req_t *r;
+    const char *name; /* http_query: the name looked for; http_query_valid: the bad one */
+    size_t nlen;
+    const char *value;
+} query_find_t;
+
+static bool find_pair(const char *name, size_t nlen, const char *value, size_t vlen, void *arg)
+{
+    query_find_t *f = arg;
+    if (nlen != f->nlen || memcmp(name, f->name, nlen) != 0)
+        return false;
+    size_t len;
+    f->value = value ? url_decode(&f->r->h->pool, value, vlen, &len) : "";
+    return true;
+}
+
+const char *http_query(http_req_t *r, const char *name)
+{
+    query_find_t f = {r, name, strlen(name), NULL};
+    each_pair(r->h, find_pair, &f);
+    return f.value; /* well formed: the pipeline checked every value before the handler ran */
+}
+
+static bool bad_pair(const char *name, size_t nlen, const char *value, size_t vlen, void *arg)
+{
+    query_find_t *f = arg;
+    size_t len = 0;
+    const char *v = value ? url_decode(&f->r->h->pool, value, vlen, &len) : "";
+    if (v != NULL && utf8_valid(v, len))
+        return false;
+    f->name = name;
+    f->nlen = nlen;
+    return true;
+}
+
+bool http_query_valid(http_req_t *r)
+{
+    query_find_t f = {r, NULL, 0, NULL};
+    if (!each_pair(r->h, bad_pair, &f))
+        return true;
+    char field[64], msg[160];
+    snprintf(field, sizeof(field), "%.*s", (int)(f.nlen < 60 ? f.nlen : 60), f.name);
+    if (!utf8_valid(field, strlen(field)))
+        snprintf(field, sizeof(field), "query");
+    snprintf(msg, sizeof(msg), "%s must be UTF-8 text, without NUL characters or broken %%-escapes", field);
+    http_reply_error(r, 400, "invalid_query", msg, field);
+    return false;
 }
 
 /* ---- replies ---- */
