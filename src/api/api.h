@@ -41,6 +41,10 @@ int64_t api_param_id(http_req_t *r, int i);
 /* A query number in [min, max], dflt when absent; -1 after answering 400. */
 long api_query_long(http_req_t *r, const char *name, long dflt, long min, long max);
 
+/* Answers 200 {"items", "next"} for a list read with limit + 1 entries: an entry beyond limit is
+ * dropped and says there is a next page, which begins after the last one shown (its "id"). */
+void api_reply_page(http_req_t *r, json_t *items, long limit);
+
 /* Counts one event of kind ("form", "track") for the client's address; past limit within the
  * window it answers 429 with Retry-After and returns true. api_rate_refund gives one back. */
 bool api_rate_limited(http_req_t *r, const char *kind, int limit, int window_s, const char *message);
@@ -56,6 +60,11 @@ typedef struct {
 void api_who(http_req_t *r, api_who_t *who);
 int api_audit(store_t *db, const api_who_t *who, const char *action, const char *entity, int64_t entity_id,
               const char *region, const char *detail);
+
+/* A constituent's sealed name with all but its first character hidden ("王**"), enough to tell
+ * entries apart on paper; "" when none. Opening it is a read of personal data: log it. */
+struct vault;
+json_t *api_masked_name(const struct vault *vault, const char *sealed);
 
 /* The public view of an account. */
 json_t *api_user_json(const store_user_t *u);
@@ -120,5 +129,49 @@ int api_referrals_refuse_extension(http_req_t *r);
 /* Figures and record books. */
 int api_stats(http_req_t *r);
 int api_station_book(http_req_t *r);
+/* Reception days, activities, bookings, visits and compliance. */
+int api_rules_list(http_req_t *r);
+int api_rules_create(http_req_t *r);
+int api_rules_update(http_req_t *r);
+int api_rules_delete(http_req_t *r);
+int api_station_schedule(http_req_t *r);
+int api_station_schedule_xlsx(http_req_t *r);
+int api_activities_list(http_req_t *r);
+int api_activities_create(http_req_t *r);
+int api_activities_get(http_req_t *r);
+int api_activities_update(http_req_t *r);
+int api_activities_cancel(http_req_t *r);
+int api_activities_record(http_req_t *r);
+int api_activities_photo_add(http_req_t *r);
+int api_activities_photo(http_req_t *r);
+int api_bookings_create(http_req_t *r);
+int api_activity_bookings(http_req_t *r);
+int api_visits_create(http_req_t *r);
+int api_bookings_get(http_req_t *r);
+int api_bookings_cancel(http_req_t *r);
+int api_bookings_check_in(http_req_t *r);
+int api_bookings_no_show(http_req_t *r);
+int api_visits_list(http_req_t *r);
+int api_visits_get(http_req_t *r);
+int api_compliance(http_req_t *r);
+/* Campaigns (主题活动) and what counts toward them. */
+int api_campaigns_list(http_req_t *r);
+int api_campaigns_get(http_req_t *r);
+int api_campaigns_create(http_req_t *r);
+int api_campaigns_update(http_req_t *r);
+int api_campaigns_tag(http_req_t *r);
+int api_campaigns_untag(http_req_t *r);
+/* Legislative consultation (立法征求意见): drafts, topics followed, comments, the report. */
+int api_drafts_list(http_req_t *r);
+int api_drafts_get(http_req_t *r);
+int api_drafts_create(http_req_t *r);
+int api_drafts_publish(http_req_t *r);
+int api_drafts_follow(http_req_t *r);
+int api_draft_comments_create(http_req_t *r);
+int api_draft_comments_record(http_req_t *r);
+int api_draft_comments_list(http_req_t *r);
+int api_draft_comments_adopt(http_req_t *r);
+int api_draft_report(http_req_t *r);
+int api_draft_report_xlsx(http_req_t *r);
 
 #endif

@@ -2,7 +2,9 @@
  * background: what the server does by itself every few seconds (--jobs-interval-s) -
  *   - delivers the outbox (webhook, command or log), retrying failures with growing pauses;
  *   - reminds owners and units of deadlines two working days away (预警), once per deadline;
- *   - closes answers left unrated for --auto-close-days working days (SPEC §3).
+ *   - closes answers left unrated for --auto-close-days working days (SPEC §3);
+ *   - reminds visitors of their bookings a day ahead, and once a day announces the coming days
+ *     of every reception rule (SPEC §4).
  * Delivery happens outside any transaction (it waits on the network); everything that writes
  * is a writer job, so it commits with the requests' writes and never beside them.
  */
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/activity_common.h"
 #include "api/background.h"
 #include "api/opinion_common.h"
 #include "core/calendar.h"
@@ -228,8 +231,59 @@ static int sweep(store_t *db, void *arg)
     return rc;
 }
 
+/* ---- reception days: booking reminders, and the rules' coming days ---------------------------- */
+
+enum { REMIND_AHEAD_S = 24 * 3600 };
+
+typedef struct {
+    int64_t now;
+    bool announce;      /* a new Beijing day: extend every rule's announced days */
+    store_t *db;
+    int rc;
+} reception_sweep_t;
+
+static int remind_booking(const store_booking_t *b, void *arg)
+{
+    reception_sweep_t *s = arg;
+    s->rc = api_booking_notify(s->db, "booking.reminder", b, s->now);
+    if (s->rc == STORE_OK)
+        s->rc = store_booking_reminded(s->db, b->id, s->now);
+    return s->rc != STORE_OK;
+}
+
+static int announce_rule(const store_rule_t *rule, void *arg)
+{
+    reception_sweep_t *s = arg;
+    api_clash_t clash;
+    s->rc = api_rule_announce(s->db, rule, s->now, false, &clash);
+    return s->rc != STORE_OK;
+}
+
+static int reception_sweep(store_t *db, void *arg)
+{
+    reception_sweep_t *s = arg;
+    s->db = db;
+    s->rc = STORE_OK;
+    int rc = store_bookings_to_remind(db, s->now, s->now + REMIND_AHEAD_S, remind_booking, s);
+    if (rc == STORE_OK && s->rc == STORE_OK && s->announce)
+        rc = store_rules_each(db, 0, announce_rule, s);
+    return rc ? rc : s->rc;
+}
+
+static void sweep_reception(writer_t *writer, int64_t now)
+{
+    /* the ticker is one thread: the day it last announced on is its own */
+    static calendar_day_t announced_on;
+    reception_sweep_t s = {.now = now, .announce = calendar_day_of(now) != announced_on};
+    if (in_writer(writer, reception_sweep, &s) != STORE_OK)
+        log_error("cannot remind bookings or announce reception days");
+    else if (s.announce)
+        announced_on = calendar_day_of(now);
+}
+
 void api_background_tick(const config_t *cfg, writer_t *writer, store_t *db, int64_t now)
 {
+    sweep_reception(writer, now);
     sweep_t *s = calloc(1, sizeof(*s));
     if (s == NULL)
         return;

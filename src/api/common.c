@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "auth/ratelimit.h"
+#include "auth/vault.h"
 #include "core/utf8.h"
 
 void api_invalid(api_input_t *in, const char *field, const char *message)
@@ -198,4 +199,33 @@ void api_rate_refund(http_req_t *r, const char *kind)
     char key[96];
     snprintf(key, sizeof(key), "%s:%s", kind, r->ip);
     ratelimit_refund(http_ratelimit(r), key);
+}
+
+/* The first character of the name, the rest hidden: enough to tell entries apart on paper. */
+json_t *api_masked_name(const struct vault *vault, const char *sealed)
+{
+    char *name = sealed ? vault_open(vault, sealed, NULL) : NULL;
+    if (name == NULL)
+        return json_string("");
+    const char *p = name;
+    utf8_next(&p);
+    buf_t out;
+    buf_init(&out);
+    buf_add(&out, name, (size_t)(p - name));
+    for (int i = 0; *p && i < 2; i++)
+        utf8_next(&p), buf_adds(&out, "*");
+    free(name);
+    json_t *j = json_string(out.data ? out.data : "");
+    buf_free(&out);
+    return j;
+}
+
+void api_reply_page(http_req_t *r, json_t *items, long limit)
+{
+    json_t *next = json_null();
+    if (json_array_size(items) > (size_t)limit) {
+        json_array_remove(items, (size_t)limit);
+        next = json_integer(json_integer_value(json_object_get(json_array_get(items, (size_t)limit - 1), "id")));
+    }
+    http_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next", next));
 }

@@ -18,6 +18,7 @@
 #include "core/csv.h"
 #include "core/utf8.h"
 #include "core/xlsx.h"
+#include "store/activities.h"
 #include "domain/books.h"
 #include "domain/region.h"
 #include "store/registry.h"
@@ -253,7 +254,19 @@ typedef struct {
     categories_t categories;
     json_t *rows;
     buf_t units;
+    int64_t *times; /* when each row happened, to interleave visits and opinions by date */
+    size_t ntimes;
 } book_walk_t;
+
+static void add_row(book_walk_t *w, json_t *row, int64_t at)
+{
+    int64_t *grown = realloc(w->times, (w->ntimes + 1) * sizeof(*grown));
+    if (grown == NULL)
+        abort();
+    w->times = grown;
+    w->times[w->ntimes++] = at;
+    json_array_append_new(w->rows, row);
+}
 
 static int add_unit(const store_referral_t *ref, void *arg)
 {
@@ -270,25 +283,6 @@ static json_t *date_cell(int64_t t)
     return json_string(date);
 }
 
-/* The first character of the name, the rest hidden: enough to tell entries apart on paper. */
-static json_t *masked_person(const vault_t *vault, const char *sealed)
-{
-    char *name = sealed ? vault_open(vault, sealed, NULL) : NULL;
-    if (name == NULL)
-        return json_string("");
-    const char *p = name;
-    utf8_next(&p);
-    buf_t out;
-    buf_init(&out);
-    buf_add(&out, name, (size_t)(p - name));
-    for (int i = 0; *p && i < 2; i++)
-        utf8_next(&p), buf_adds(&out, "*");
-    free(name);
-    json_t *j = json_string(out.data ? out.data : "");
-    buf_free(&out);
-    return j;
-}
-
 static json_t *cell(book_walk_t *w, const store_opinion_t *o, book_column_t col)
 {
     bool en = w->order->english;
@@ -297,7 +291,7 @@ static json_t *cell(book_walk_t *w, const store_opinion_t *o, book_column_t col)
     case COL_CODE: return json_string(o->tracking_code);
     case COL_DATE: return date_cell(o->created_at);
     case COL_CHANNEL: return json_string(book_channel_word(o->channel, en));
-    case COL_PERSON: return masked_person(w->vault, o->name_sealed);
+    case COL_PERSON: return api_masked_name(w->vault, o->name_sealed);
     case COL_PHONE: return json_string(o->phone4);
     case COL_CATEGORY:
         c = category_of(&w->categories, o->category_id);
@@ -314,6 +308,7 @@ static json_t *cell(book_walk_t *w, const store_opinion_t *o, book_column_t col)
     case COL_ANSWER: return json_string(o->answer ? o->answer : "");
     case COL_RATING: return json_string(book_rating_word(o->rating, en));
     case COL_COMMENT: return json_string(o->rating_comment ? o->rating_comment : "");
+    case COL_RECEIVED:
     case COL_COUNT: break;
     }
     return json_string("");
@@ -323,7 +318,7 @@ static int book_row(const store_opinion_t *o, void *arg)
 {
     book_walk_t *w = arg;
     const book_t *book = w->order->book;
-    if (!book_holds(book, o->channel, o->answer != NULL))
+    if (!book_holds(book, o->channel, o->answer != NULL, o->visit_id != 0))
         return 0;
     json_t *row = json_array();
     for (int i = 0; i < book->ncols; i++) {
@@ -334,8 +329,85 @@ static int book_row(const store_opinion_t *o, void *arg)
         }
         json_array_append_new(row, v);
     }
-    json_array_append_new(w->rows, row);
+    add_row(w, row, o->created_at);
     return 0;
+}
+
+/* What a visitor raised, as the reception book's state column tells it: each opinion's code and
+ * how it stands. */
+static int raised(const store_opinion_t *o, void *arg)
+{
+    book_walk_t *w = arg;
+    bool en = w->order->english;
+    buf_addf(&w->units, "%s%s%s (%s)", w->units.len ? "; " : "", en ? "opinion " : "意见 ", o->tracking_code,
+             book_state_word(o->state, en));
+    return 0;
+}
+
+static json_t *visit_cell(book_walk_t *w, const store_visit_t *v, book_column_t col)
+{
+    switch (col) {
+    case COL_DATE: return date_cell(v->created_at);
+    case COL_CHANNEL: return json_string(book_channel_word("reception", w->order->english));
+    case COL_PERSON: return api_masked_name(w->vault, v->name_sealed);
+    case COL_PHONE: return json_string(v->phone4);
+    case COL_CONTENT: return json_string(v->topic);
+    case COL_RECEIVED: return json_string(v->received_by);
+    case COL_STATE:
+        buf_reset(&w->units);
+        if (store_opinions_of_visit(w->db, v->id, raised, w) != STORE_OK)
+            return NULL;
+        return json_string(w->units.data ? w->units.data : "");
+    default: return json_string("");
+    }
+}
+
+/* A reception visit: a row of the reception book. */
+static int visit_row(const store_visit_t *v, void *arg)
+{
+    book_walk_t *w = arg;
+    const book_t *book = w->order->book;
+    json_t *row = json_array();
+    for (int i = 0; i < book->ncols; i++) {
+        json_t *cell_value = visit_cell(w, v, book->columns[i]);
+        if (cell_value == NULL) {
+            json_decref(row);
+            return -1;
+        }
+        json_array_append_new(row, cell_value);
+    }
+    add_row(w, row, v->created_at);
+    return 0;
+}
+
+typedef struct {
+    int64_t at;
+    size_t index;
+    json_t *row;
+} dated_row_t;
+
+static int by_date(const void *a, const void *b)
+{
+    const dated_row_t *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The rows oldest first, as a book reads, whichever list each came from. */
+static void order_by_date(book_walk_t *w)
+{
+    size_t n = json_array_size(w->rows);
+    dated_row_t *list = calloc(n + 1, sizeof(*list));
+    if (list == NULL)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        list[i] = (dated_row_t){w->times[i], i, json_incref(json_array_get(w->rows, i))};
+    qsort(list, n, sizeof(*list), by_date);
+    json_array_clear(w->rows);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(w->rows, list[i].row);
+    free(list);
 }
 
 static void write_csv(const book_order_t *order, const char *const *headers, const json_t *rows, buf_t *out)
@@ -385,9 +457,15 @@ static int make_book(book_task_t *t, store_t *db)
     book_walk_t walk = {.order = order, .db = db, .vault = t->vault, .rows = json_array()};
     buf_init(&walk.units);
     int rc = store_categories_each(db, keep_category, &walk.categories);
-    if (rc == STORE_OK) /* oldest first, as a book reads */
+    if (rc == STORE_OK)
         rc = store_opinions_of_station(db, order->station, order->from, order->to, book_row, &walk);
+    store_visit_filter_t visits = {.station_id = order->station, .from = order->from, .to = order->to};
+    if (rc == STORE_OK && order->book == book_get(BOOK_RECEPTION))
+        rc = store_visits_each(db, &visits, visit_row, &walk);
+    if (rc == STORE_OK)
+        order_by_date(&walk);
     buf_free(&walk.units);
+    free(walk.times);
     const char *headers[COL_COUNT];
     for (int i = 0; i < order->book->ncols; i++)
         headers[i] = book_column_header(order->book->columns[i], order->english);

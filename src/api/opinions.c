@@ -17,6 +17,7 @@
 #include "auth/vault.h"
 #include "domain/region.h"
 #include "store/regions.h"
+#include "store/activities.h"
 #include "store/registry.h"
 
 enum { CONTENT_MAX = 5000, TOKEN_LEN = 12, IDEMPOTENCY_MAX = 64, TRIES = 8 };
@@ -490,8 +491,44 @@ static void read_attachments(api_input_t *in, intake_write_t *w)
 
 static const char *const intake_fields[] = {
     "station_id", "deputy_id", "category", "content", "region", "location", "name", "phone", "address",
-    "consent_publish", "channel", "idempotency_key", "attachments", NULL,
+    "consent_publish", "channel", "idempotency_key", "attachments", "visit_id", NULL,
 };
+
+/* "visit_id": staff record what a visitor raised at a reception (SPEC §4). The visit must be one
+ * of their region's; the opinion goes to its station and, unless told otherwise, is about the
+ * visit's place and keeps the visitor's sealed name and phone. */
+static void read_visit(api_input_t *in, store_opinion_t *o, store_visit_t *v)
+{
+    int64_t id = api_id(in, "visit_id");
+    if (in->failed || id == 0)
+        return;
+    const actor_t *a = http_actor(in->r);
+    bool staff = a && (a->role == ROLE_STAFF || a->role == ROLE_ADMIN);
+    if (!staff || store_visit_get(http_reader(in->r), id, v) != STORE_OK || !region_in_scope(a->region, v->region)) {
+        api_invalid(in, "visit_id", "visit_id must name a reception visit of your region");
+        return;
+    }
+    o->visit_id = id;
+    if (o->station_id == 0)
+        o->station_id = v->station_id;
+    if (json_object_get(in->body, "region") == NULL)
+        json_object_set_new(in->body, "region", json_string(v->region));
+}
+
+/* The visitor's sealed name and phone, when the form gave none. */
+static void take_visitor(store_opinion_t *o, store_visit_t *v)
+{
+    if (o->name_sealed == NULL && v->name_sealed) {
+        o->name_sealed = v->name_sealed;
+        v->name_sealed = NULL;
+    }
+    if (o->phone_sealed == NULL && v->phone_sealed) {
+        o->phone_sealed = v->phone_sealed;
+        v->phone_sealed = NULL;
+        snprintf(o->phone_hash, sizeof(o->phone_hash), "%s", v->phone_hash);
+        snprintf(o->phone4, sizeof(o->phone4), "%s", v->phone4);
+    }
+}
 
 int api_opinions_create(http_req_t *r)
 {
@@ -508,6 +545,10 @@ int api_opinions_create(http_req_t *r)
     char station_region[13] = "", deputy_region[13] = "";
     o->station_id = read_target(&in, "station_id", "station", station_region);
     o->deputy_id = read_target(&in, "deputy_id", "deputy", deputy_region);
+    store_visit_t visit = {0};
+    read_visit(&in, o, &visit);
+    if (!in.failed && o->visit_id && station_region[0] == '\0')
+        store_registry_region(http_reader(r), registry_entity("station"), o->station_id, station_region);
     if (!in.failed && o->station_id == 0 && o->deputy_id == 0)
         api_invalid(&in, "station_id", "name the station (station_id) or the deputy (deputy_id) the message is for");
     const char *category = api_text(&in, "category", 1, 32, true);
@@ -531,6 +572,9 @@ int api_opinions_create(http_req_t *r)
     int consent = api_bool(&in, "consent_publish");
     read_idempotency(&in, o);
     read_attachments(&in, w);
+    if (!in.failed && o->visit_id)
+        take_visitor(o, &visit);
+    store_visit_free(&visit);
     if (in.failed) {
         intake_free(w);
         free(w);

@@ -96,6 +96,51 @@ static const policy_row_t rows[] = {
     {"stats.read", ROLE_STAFF, RULE_REGION},
     {"book.read", ROLE_ADMIN, RULE_REGION},
     {"book.read", ROLE_STAFF, RULE_REGION},
+    /* reception days and activities (SPEC §4): announced to everyone, kept by the office and the
+     * station staff of the region; anyone may book a seat and follow or cancel it with its code;
+     * the desk (check-in, no-shows) and the reception records, which name people, are staff's */
+    {"rule.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"rule.write", ROLE_ADMIN, RULE_REGION},
+    {"rule.write", ROLE_STAFF, RULE_REGION},
+    {"schedule.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"activity.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"activity.write", ROLE_ADMIN, RULE_REGION},
+    {"activity.write", ROLE_STAFF, RULE_REGION},
+    {"booking.create", ROLE_PUBLIC, RULE_ANYONE},
+    {"booking.own", ROLE_PUBLIC, RULE_ANYONE},
+    {"booking.desk", ROLE_ADMIN, RULE_REGION},
+    {"booking.desk", ROLE_STAFF, RULE_REGION},
+    {"visit.read", ROLE_ADMIN, RULE_REGION},
+    {"visit.read", ROLE_STAFF, RULE_REGION},
+    {"visit.write", ROLE_ADMIN, RULE_REGION},
+    {"visit.write", ROLE_STAFF, RULE_REGION},
+    {"compliance.read", ROLE_ADMIN, RULE_REGION},
+    {"compliance.read", ROLE_STAFF, RULE_REGION},
+    /* campaigns (SPEC §4a): public to follow, run by the office of their region; the office and
+     * the station staff tag what lies in their region */
+    {"campaign.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"campaign.create", ROLE_ADMIN, RULE_REGION},
+    {"campaign.update", ROLE_ADMIN, RULE_REGION},
+    {"campaign.tag", ROLE_ADMIN, RULE_REGION},
+    {"campaign.tag", ROLE_STAFF, RULE_REGION},
+    /* legislative consultation (SPEC §4a): anyone reads a published draft and comments on it; the
+     * office of its region prepares and publishes it; a deputy follows its topics and reads the
+     * comments on them; the office and the station staff inside the draft's region read every
+     * comment, record a meeting's at a station of theirs, decide adoption and compile the report */
+    {"draft.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"draft.comment", ROLE_PUBLIC, RULE_ANYONE},
+    {"draft.create", ROLE_ADMIN, RULE_REGION},
+    {"draft.publish", ROLE_ADMIN, RULE_REGION},
+    {"draft.follow", ROLE_DEPUTY, RULE_SIGNED_IN},
+    {"draft.record", ROLE_ADMIN, RULE_REGION},
+    {"draft.record", ROLE_STAFF, RULE_REGION},
+    {"draft.comments", ROLE_ADMIN, RULE_REGION},
+    {"draft.comments", ROLE_STAFF, RULE_AREA},
+    {"draft.comments", ROLE_DEPUTY, RULE_DEPUTY},
+    {"draft.review", ROLE_ADMIN, RULE_REGION},
+    {"draft.review", ROLE_STAFF, RULE_AREA},
+    {"draft.report", ROLE_ADMIN, RULE_REGION},
+    {"draft.report", ROLE_STAFF, RULE_AREA},
     {NULL, ROLE_PUBLIC, RULE_ANYONE},
 };
 
@@ -138,6 +183,7 @@ static bool rule_holds(scope_rule_t rule, const actor_t *actor, const policy_tar
     case RULE_REGION: return actor && t->region && region_in_scope(actor->region, t->region);
     case RULE_UNIT: return actor && actor->unit_id && t->unit_id == actor->unit_id;
     case RULE_DEPUTY: return actor && actor->deputy_id && t->deputy_id == actor->deputy_id;
+    case RULE_AREA: return actor && t->region && region_in_scope(t->region, actor->region);
     }
     return false;
 }

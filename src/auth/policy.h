@@ -33,6 +33,7 @@ typedef enum {
     RULE_REGION,    /* a record whose region lies in the actor's region subtree */
     RULE_UNIT,      /* a record of the actor's unit */
     RULE_DEPUTY,    /* a record of the actor's deputy */
+    RULE_AREA,      /* a record whose region holds the actor's (a county's draft, for its townships' staff) */
 } scope_rule_t;
 
 typedef struct {

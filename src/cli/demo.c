@@ -409,7 +409,8 @@ static int registry_once(const cli_spec_t *spec, demo_t *d)
         return 0;
     if (store_begin(d->db) != STORE_OK)
         return -1;
-    if (registry(d) != 0 || demo_opinions(d->db, d->vault, d->first_hub, d->housing_unit) != 0) {
+    if (registry(d) != 0 || demo_opinions(d->db, d->vault, d->first_hub, d->housing_unit) != 0 ||
+        demo_consultation(d->db, d->vault, d->first_hub) != 0 || demo_reception(d->db, d->vault, d->first_hub) != 0) {
         cli_error(spec, "cannot build the demo registry: %s", store_errmsg(d->db));
         store_rollback(d->db);
         return -1;

@@ -13,5 +13,12 @@
 /* Thirty opinions sent to station over the last ten weeks, in every state of the loop, some
  * referred to unit. vault may be NULL (no data directory): then they carry no personal data. */
 int demo_opinions(store_t *db, const vault_t *vault, int64_t station, int64_t unit);
+/* One county regulation open for comment (立法征求意见), with two comments, one of them from a
+ * meeting at station. vault may be NULL: then the comment carries no sealed name. */
+int demo_consultation(store_t *db, const vault_t *vault, int64_t station);
+/* A weekly reception day with its roster at station, its coming days, two bookings, a 视察 next
+ * week and last month's reception day held and recorded. vault may be NULL: then the bookings
+ * carry no sealed name or phone. */
+int demo_reception(store_t *db, const vault_t *vault, int64_t station);
 
 #endif

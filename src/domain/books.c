@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-static const book_column_t reception_cols[] = {COL_DATE, COL_CHANNEL, COL_PERSON, COL_PHONE, COL_CONTENT, COL_STATE};
+static const book_column_t reception_cols[] = {COL_DATE,    COL_CHANNEL,  COL_PERSON, COL_PHONE,
+                                               COL_CONTENT, COL_RECEIVED, COL_STATE};
 static const book_column_t opinions_cols[] = {COL_CODE, COL_DATE, COL_CHANNEL, COL_CATEGORY, COL_CONTENT,
                                               COL_HANDLING, COL_UNITS, COL_STATE};
 static const book_column_t feedback_cols[] = {COL_CODE, COL_DATE, COL_CONTENT, COL_ANSWERED, COL_ANSWER,
@@ -33,6 +34,7 @@ static const struct {
     [COL_ANSWER] = {"answer", "答复内容", "Answer"},
     [COL_RATING] = {"rating", "群众评价", "Rating"},
     [COL_COMMENT] = {"comment", "评价意见", "Comment"},
+    [COL_RECEIVED] = {"received_by", "接待人", "Received by"},
 };
 
 const book_t *book_by_name(const char *name)
@@ -48,10 +50,10 @@ const book_t *book_get(book_kind_t kind)
     return kind < BOOK_COUNT ? &books[kind] : NULL;
 }
 
-bool book_holds(const book_t *book, const char *channel, bool answered)
+bool book_holds(const book_t *book, const char *channel, bool answered, bool raised_at_visit)
 {
     if (book == &books[BOOK_RECEPTION])
-        return strcmp(channel, "walk_in") == 0 || strcmp(channel, "visit") == 0;
+        return !raised_at_visit && (strcmp(channel, "walk_in") == 0 || strcmp(channel, "visit") == 0);
     if (book == &books[BOOK_FEEDBACK])
         return answered;
     return true;
@@ -95,7 +97,7 @@ const char *book_channel_word(const char *channel, bool english)
     static const word_t words[] = {
         {"online", "网上留言", "online"}, {"qr", "扫码留言", "QR code"}, {"walk_in", "来访", "walk-in"},
         {"visit", "走访", "home visit"}, {"phone", "来电", "phone"},   {"letter", "来信", "letter"},
-        {NULL, NULL, NULL},
+        {"reception", "接待日来访", "reception"}, {NULL, NULL, NULL},
     };
     return lookup(words, channel, english);
 }

@@ -14,7 +14,7 @@
     "coalesce(o.owner_deputy_id, 0), coalesce(o.master_id, 0), coalesce(o.suggestion_id, 0), "      \
     "coalesce(o.created_by, 0), o.answer, o.rating_comment, coalesce(o.rating, ''), o.reopens, "    \
     "coalesce(o.answered_at, 0), coalesce(o.rated_at, 0), o.triage_due, o.answer_due, "             \
-    "o.created_at, o.updated_at, coalesce(o.closed_at, 0), o.reminded_due"
+    "o.created_at, o.updated_at, coalesce(o.closed_at, 0), o.reminded_due, coalesce(o.visit_id, 0)"
 
 /* The deadline an opinion works towards, as SQL over the row (see store_opinion_current_due). */
 #define CURRENT_DUE                                                                                \
@@ -26,36 +26,10 @@ static void copy(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static char *dup_or_null(store_stmt_t *st, int col)
-{
-    return store_col_null(st, col) ? NULL : strdup(store_col_text(st, col));
-}
-
-/* Binds s, or NULL for an empty or absent text. */
-static void bind_opt(store_stmt_t *st, int n, const char *s)
-{
-    if (s && *s)
-        store_bind_text(st, n, s);
-    else
-        store_bind_null(st, n);
-}
-
-static void bind_opt_id(store_stmt_t *st, int n, int64_t id)
-{
-    if (id)
-        store_bind_int(st, n, id);
-    else
-        store_bind_null(st, n);
-}
-
 void store_opinion_free(store_opinion_t *o)
 {
-    char **owned[] = {&o->content, &o->location, &o->name_sealed, &o->phone_sealed, &o->address_sealed,
-                      &o->secret_sealed, &o->answer, &o->rating_comment};
-    for (size_t i = 0; i < sizeof(owned) / sizeof(*owned); i++) {
-        free(*owned[i]);
-        *owned[i] = NULL;
-    }
+    STORE_FREE_TEXTS(&o->content, &o->location, &o->name_sealed, &o->phone_sealed, &o->address_sealed,
+                     &o->secret_sealed, &o->answer, &o->rating_comment);
 }
 
 static void read_opinion(store_stmt_t *st, store_opinion_t *o)
@@ -70,10 +44,10 @@ static void read_opinion(store_stmt_t *st, store_opinion_t *o)
     copy(o->region, sizeof(o->region), store_col_text(st, 6));
     o->content = strdup(store_col_text(st, 7));
     o->location = strdup(store_col_text(st, 8));
-    o->name_sealed = dup_or_null(st, 9);
-    o->phone_sealed = dup_or_null(st, 10);
-    o->address_sealed = dup_or_null(st, 11);
-    o->secret_sealed = dup_or_null(st, 12);
+    o->name_sealed = store_col_dup(st, 9);
+    o->phone_sealed = store_col_dup(st, 10);
+    o->address_sealed = store_col_dup(st, 11);
+    o->secret_sealed = store_col_dup(st, 12);
     copy(o->phone_hash, sizeof(o->phone_hash), store_col_text(st, 13));
     copy(o->secret_hash, sizeof(o->secret_hash), store_col_text(st, 14));
     copy(o->phone4, sizeof(o->phone4), store_col_text(st, 15));
@@ -89,8 +63,8 @@ static void read_opinion(store_stmt_t *st, store_opinion_t *o)
     o->master_id = store_col_int(st, 24);
     o->suggestion_id = store_col_int(st, 25);
     o->created_by = store_col_int(st, 26);
-    o->answer = dup_or_null(st, 27);
-    o->rating_comment = dup_or_null(st, 28);
+    o->answer = store_col_dup(st, 27);
+    o->rating_comment = store_col_dup(st, 28);
     int rating = opinion_rating_from_name(store_col_text(st, 29));
     o->rating = rating < 0 ? RATING_NONE : (opinion_rating_t)rating;
     o->reopens = (int)store_col_int(st, 30);
@@ -102,6 +76,7 @@ static void read_opinion(store_stmt_t *st, store_opinion_t *o)
     o->updated_at = store_col_int(st, 36);
     o->closed_at = store_col_int(st, 37);
     o->reminded_due = store_col_int(st, 38);
+    o->visit_id = store_col_int(st, 39);
 }
 
 /* out is always safe to free afterwards, whatever the result. */
@@ -153,32 +128,33 @@ int store_opinion_insert(store_t *db, const store_opinion_t *o, int64_t *id)
         db, "INSERT INTO opinions (tracking_code, secret_hash, secret_sealed, idempotency_key, channel,"
             " station_id, deputy_id, region_code, category_id, content, location, name_sealed, phone_sealed,"
             " address_sealed, phone_hash, phone4, consent_publish, state, urgency, triage_due, answer_due,"
-            " created_by, created_at, updated_at)"
+            " created_by, created_at, updated_at, visit_id)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-            " 'registered', 'normal', $18, $19, $20, $21, $21) ON CONFLICT (tracking_code) DO NOTHING");
+            " 'registered', 'normal', $18, $19, $20, $21, $21, $22) ON CONFLICT (tracking_code) DO NOTHING");
     if (st == NULL)
         return STORE_ERR;
     store_bind_text(st, 1, o->tracking_code);
-    bind_opt(st, 2, o->secret_hash);
-    bind_opt(st, 3, o->secret_sealed);
-    bind_opt(st, 4, o->idempotency_key);
+    store_bind_opt_text(st, 2, o->secret_hash);
+    store_bind_opt_text(st, 3, o->secret_sealed);
+    store_bind_opt_text(st, 4, o->idempotency_key);
     store_bind_text(st, 5, o->channel);
-    bind_opt_id(st, 6, o->station_id);
-    bind_opt_id(st, 7, o->deputy_id);
+    store_bind_opt_id(st, 6, o->station_id);
+    store_bind_opt_id(st, 7, o->deputy_id);
     store_bind_text(st, 8, o->region);
     store_bind_int(st, 9, o->category_id);
     store_bind_text(st, 10, o->content);
     store_bind_text(st, 11, o->location ? o->location : "");
-    bind_opt(st, 12, o->name_sealed);
-    bind_opt(st, 13, o->phone_sealed);
-    bind_opt(st, 14, o->address_sealed);
-    bind_opt(st, 15, o->phone_hash);
-    bind_opt(st, 16, o->phone4);
+    store_bind_opt_text(st, 12, o->name_sealed);
+    store_bind_opt_text(st, 13, o->phone_sealed);
+    store_bind_opt_text(st, 14, o->address_sealed);
+    store_bind_opt_text(st, 15, o->phone_hash);
+    store_bind_opt_text(st, 16, o->phone4);
     store_bind_int(st, 17, o->consent_publish);
     store_bind_int(st, 18, o->triage_due);
     store_bind_int(st, 19, o->answer_due);
-    bind_opt_id(st, 20, o->created_by);
+    store_bind_opt_id(st, 20, o->created_by);
     store_bind_int(st, 21, o->created_at);
+    store_bind_opt_id(st, 22, o->visit_id);
     int rc = store_run(st);
     if (rc == STORE_OK && store_changes(db) == 0)
         return STORE_ECONSTRAINT; /* the code is taken; nothing was written */
@@ -198,23 +174,23 @@ int store_opinion_save(store_t *db, const store_opinion_t *o)
         return STORE_ERR;
     store_bind_int(st, 1, o->id);
     store_bind_text(st, 2, opinion_state_name(o->state));
-    bind_opt(st, 3, o->disposition);
+    store_bind_opt_text(st, 3, o->disposition);
     store_bind_text(st, 4, o->urgency[0] ? o->urgency : "normal");
-    bind_opt(st, 5, o->tier);
-    bind_opt_id(st, 6, o->owner_user_id);
-    bind_opt_id(st, 7, o->owner_deputy_id);
-    bind_opt_id(st, 8, o->master_id);
-    bind_opt_id(st, 9, o->suggestion_id);
-    bind_opt(st, 10, o->answer);
-    bind_opt_id(st, 11, o->answered_at);
-    bind_opt(st, 12, opinion_rating_name(o->rating));
-    bind_opt(st, 13, o->rating_comment);
-    bind_opt_id(st, 14, o->rated_at);
+    store_bind_opt_text(st, 5, o->tier);
+    store_bind_opt_id(st, 6, o->owner_user_id);
+    store_bind_opt_id(st, 7, o->owner_deputy_id);
+    store_bind_opt_id(st, 8, o->master_id);
+    store_bind_opt_id(st, 9, o->suggestion_id);
+    store_bind_opt_text(st, 10, o->answer);
+    store_bind_opt_id(st, 11, o->answered_at);
+    store_bind_opt_text(st, 12, opinion_rating_name(o->rating));
+    store_bind_opt_text(st, 13, o->rating_comment);
+    store_bind_opt_id(st, 14, o->rated_at);
     store_bind_int(st, 15, o->reopens);
     store_bind_int(st, 16, o->category_id);
     store_bind_int(st, 17, o->answer_due);
     store_bind_int(st, 18, o->updated_at);
-    bind_opt_id(st, 19, o->closed_at);
+    store_bind_opt_id(st, 19, o->closed_at);
     int rc = store_run(st);
     return rc == STORE_OK && store_changes(db) != 1 ? STORE_ENOTFOUND : rc;
 }
@@ -264,13 +240,13 @@ int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
         return STORE_ERR;
     store_bind_text(st, 1, f->region_lo);
     store_bind_text(st, 2, f->region_hi);
-    bind_opt(st, 3, f->state);
-    bind_opt_id(st, 4, f->category_id);
-    bind_opt_id(st, 5, f->station_id);
-    bind_opt_id(st, 6, f->deputy_id);
-    bind_opt_id(st, 7, f->unit_id);
-    bind_opt_id(st, 8, f->owner_user_id);
-    bind_opt(st, 9, f->channel);
+    store_bind_opt_text(st, 3, f->state);
+    store_bind_opt_id(st, 4, f->category_id);
+    store_bind_opt_id(st, 5, f->station_id);
+    store_bind_opt_id(st, 6, f->deputy_id);
+    store_bind_opt_id(st, 7, f->unit_id);
+    store_bind_opt_id(st, 8, f->owner_user_id);
+    store_bind_opt_text(st, 9, f->channel);
     if (f->due_to) {
         store_bind_int(st, 10, f->due_from > 0 ? f->due_from : 1);
         store_bind_int(st, 11, f->due_to);
@@ -288,7 +264,7 @@ int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
     store_bind_int(st, 14, f->before_id > 0 ? f->before_id : INT64_MAX);
     store_bind_int(st, 15, f->limit > 0 ? f->limit : -1);
     store_bind_int(st, 16, f->open_only);
-    bind_opt_id(st, 17, f->master_id);
+    store_bind_opt_id(st, 17, f->master_id);
     store_bind_int(st, 18, f->answered);
     store_bind_int(st, 19, f->rated);
     store_bind_int(st, 20, f->satisfied);
@@ -345,6 +321,15 @@ int store_opinions_of_station(store_t *db, int64_t station, int64_t from, int64_
     return each_opinion(st, fn, arg);
 }
 
+int store_opinions_of_visit(store_t *db, int64_t visit, int (*fn)(const store_opinion_t *o, void *arg), void *arg)
+{
+    store_stmt_t *st = store_prepare(db, "SELECT " OPINION_COLUMNS " FROM opinions o WHERE o.visit_id = $1 ORDER BY o.id");
+    if (st == NULL)
+        return STORE_ERR;
+    store_bind_int(st, 1, visit);
+    return each_opinion(st, fn, arg);
+}
+
 int store_opinion_figures(store_t *db, const store_opinion_filter_t *f, int64_t now,
                           int (*fn)(const store_opinion_figures_t *row, void *arg), void *arg)
 {
@@ -359,7 +344,7 @@ int store_opinion_figures(store_t *db, const store_opinion_filter_t *f, int64_t 
         return STORE_ERR;
     store_bind_text(st, 1, f->region_lo);
     store_bind_text(st, 2, f->region_hi);
-    bind_opt_id(st, 3, f->station_id);
+    store_bind_opt_id(st, 3, f->station_id);
     store_bind_int(st, 4, f->created_from);
     store_bind_int(st, 5, f->created_to ? f->created_to : INT64_MAX);
     store_bind_int(st, 6, now);
@@ -387,10 +372,10 @@ int store_opinion_event_add(store_t *db, const store_opinion_event_t *e)
         return STORE_ERR;
     store_bind_int(st, 1, e->opinion_id);
     store_bind_int(st, 2, e->at);
-    bind_opt_id(st, 3, e->actor_id);
+    store_bind_opt_id(st, 3, e->actor_id);
     store_bind_text(st, 4, e->actor);
     store_bind_text(st, 5, e->action);
-    bind_opt(st, 6, e->from_state);
+    store_bind_opt_text(st, 6, e->from_state);
     store_bind_text(st, 7, e->to_state);
     store_bind_text(st, 8, e->note ? e->note : "");
     store_bind_text(st, 9, e->public_note ? e->public_note : "");
@@ -445,7 +430,7 @@ static void read_referral(store_stmt_t *st, store_referral_t *r)
     r->extension_pending = store_col_int(st, 5) != 0;
     r->extension_days = (int)store_col_int(st, 6);
     copy(r->extension_reason, sizeof(r->extension_reason), store_col_text(st, 7));
-    r->reply = dup_or_null(st, 8);
+    r->reply = store_col_dup(st, 8);
     copy(r->unit_name, sizeof(r->unit_name), store_col_text(st, 9));
     r->created_at = store_col_int(st, 10);
     r->updated_at = store_col_int(st, 11);
@@ -479,9 +464,9 @@ int store_referral_save(store_t *db, const store_referral_t *r)
     store_bind_text(st, 2, referral_state_name(r->state));
     store_bind_int(st, 3, r->due);
     store_bind_int(st, 4, r->extension_pending);
-    bind_opt_id(st, 5, r->extension_days);
-    bind_opt(st, 6, r->extension_reason);
-    bind_opt(st, 7, r->reply);
+    store_bind_opt_id(st, 5, r->extension_days);
+    store_bind_opt_text(st, 6, r->extension_reason);
+    store_bind_opt_text(st, 7, r->reply);
     store_bind_int(st, 8, r->updated_at);
     int rc = store_run(st);
     return rc == STORE_OK && store_changes(db) != 1 ? STORE_ENOTFOUND : rc;
@@ -588,7 +573,7 @@ int store_suggestion_draft(store_t *db, int64_t deputy_id, const char *region, c
             " updated_at) VALUES ($1, $2, $3, $4, 'draft', $5, $6, $6)");
     if (st == NULL)
         return STORE_ERR;
-    bind_opt_id(st, 1, deputy_id);
+    store_bind_opt_id(st, 1, deputy_id);
     store_bind_text(st, 2, region);
     store_bind_text(st, 3, title);
     store_bind_text(st, 4, content);
@@ -698,8 +683,8 @@ int store_outbox_tried(store_t *db, int64_t id, bool delivered, const char *erro
     if (st == NULL)
         return STORE_ERR;
     store_bind_int(st, 1, id);
-    bind_opt_id(st, 2, delivered ? now : 0);
-    bind_opt(st, 3, error);
+    store_bind_opt_id(st, 2, delivered ? now : 0);
+    store_bind_opt_text(st, 3, error);
     store_bind_int(st, 4, next_at);
     return store_run(st);
 }
@@ -761,13 +746,13 @@ int store_category_insert(store_t *db, const store_category_t *c, int position, 
             " AND parent_id IS NULL)"); /* two levels: a category and its subcategories */
     if (st == NULL)
         return STORE_ERR;
-    bind_opt_id(st, 1, c->parent_id);
+    store_bind_opt_id(st, 1, c->parent_id);
     store_bind_text(st, 2, c->code);
     store_bind_text(st, 3, c->name);
     store_bind_text(st, 4, c->name_en ? c->name_en : "");
     store_bind_int(st, 5, position);
     store_bind_int(st, 6, now);
-    bind_opt(st, 7, c->region);
+    store_bind_opt_text(st, 7, c->region);
     int rc = store_run(st);
     if (rc == STORE_OK && store_changes(db) != 1)
         return STORE_ENOTFOUND; /* the parent is gone */
@@ -784,8 +769,8 @@ int store_category_rename(store_t *db, int64_t id, const char *name, const char 
     if (st == NULL)
         return STORE_ERR;
     store_bind_int(st, 1, id);
-    bind_opt(st, 2, name);
-    bind_opt(st, 3, name_en);
+    store_bind_opt_text(st, 2, name);
+    store_bind_opt_text(st, 3, name_en);
     store_bind_int(st, 4, now);
     int rc = store_run(st);
     return rc == STORE_OK && store_changes(db) == 0 ? STORE_ENOTFOUND : rc;

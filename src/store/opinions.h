@@ -55,6 +55,7 @@ typedef struct {
     int reopens;
     int64_t answered_at, rated_at, triage_due, answer_due, created_at, updated_at, closed_at;
     int64_t reminded_due;                      /* the deadline last announced to its owner */
+    int64_t visit_id;                          /* the reception visit where it was raised */
 } store_opinion_t;
 
 void store_opinion_free(store_opinion_t *o);
@@ -100,6 +101,8 @@ int store_opinions_answered_before(store_t *db, int64_t before, int limit,
                                    int (*fn)(const store_opinion_t *o, void *arg), void *arg);
 int store_opinions_of_station(store_t *db, int64_t station, int64_t from, int64_t to,
                               int (*fn)(const store_opinion_t *o, void *arg), void *arg);
+/* The opinions raised at a reception visit, oldest first. */
+int store_opinions_of_visit(store_t *db, int64_t visit, int (*fn)(const store_opinion_t *o, void *arg), void *arg);
 /* The deadline an opinion in this state is working towards (0: none). */
 int64_t store_opinion_current_due(const store_opinion_t *o);
 

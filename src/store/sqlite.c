@@ -172,6 +172,35 @@ void store_bind_null(store_stmt_t *st, int n)
     sqlite3_bind_null(st->stmt, param(st, n));
 }
 
+void store_bind_opt_text(store_stmt_t *st, int n, const char *s)
+{
+    if (s && *s)
+        store_bind_text(st, n, s);
+    else
+        store_bind_null(st, n);
+}
+
+void store_bind_opt_id(store_stmt_t *st, int n, int64_t id)
+{
+    if (id)
+        store_bind_int(st, n, id);
+    else
+        store_bind_null(st, n);
+}
+
+char *store_col_dup(store_stmt_t *st, int col)
+{
+    return store_col_null(st, col) ? NULL : strdup(store_col_text(st, col));
+}
+
+void store_free_texts(char **const *texts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(*texts[i]);
+        *texts[i] = NULL;
+    }
+}
+
 int store_step(store_stmt_t *st)
 {
     return map_rc(sqlite3_step(st->stmt));

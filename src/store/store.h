@@ -52,6 +52,9 @@ void store_bind_textn(store_stmt_t *st, int n, const char *s, size_t len);
 void store_bind_blob(store_stmt_t *st, int n, const void *p, size_t len);
 void store_bind_null(store_stmt_t *st, int n);
 void store_bind_real(store_stmt_t *st, int n, double v);
+/* s, or NULL for an empty or absent text; id, or NULL for 0. */
+void store_bind_opt_text(store_stmt_t *st, int n, const char *s);
+void store_bind_opt_id(store_stmt_t *st, int n, int64_t id);
 /* STORE_ROW, STORE_DONE, or a negative STORE_E* code. */
 int store_step(store_stmt_t *st);
 int64_t store_col_int(store_stmt_t *st, int col);
@@ -60,6 +63,12 @@ const void *store_col_blob(store_stmt_t *st, int col);
 size_t store_col_bytes(store_stmt_t *st, int col);
 bool store_col_null(store_stmt_t *st, int col);
 double store_col_real(store_stmt_t *st, int col);
+/* A malloc'd copy of the column's text, or NULL for SQL NULL. */
+char *store_col_dup(store_stmt_t *st, int col);
+/* Frees the n strings a record read from the store owns, and sets them to NULL. */
+void store_free_texts(char **const *texts, size_t n);
+#define STORE_FREE_TEXTS(...)                                                                      \
+    store_free_texts((char **const[]){__VA_ARGS__}, sizeof((char **const[]){__VA_ARGS__}) / sizeof(char **))
 /* Resets the statement and returns it to the cache. Always call it, also after errors. */
 void store_done(store_stmt_t *st);
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -247,6 +248,56 @@ static void feedback_book_lists_the_answers_and_reading_it_is_audited(void **sta
     assert_true(r->len > 1000);
     assert_memory_equal(r->body, "PK\x03\x04", 4);
     assert_non_null(strstr(api_header(r, "content-disposition"), ".xlsx"));
+    api_res_free(r);
+}
+
+/* A visitor booked, came and raised something: the reception book holds the visit - who came,
+ * who received them, the opinion raised with its code - and not the opinion a second time. */
+static void reception_book_holds_each_visit_with_who_received_it_and_the_opinions_raised(void **state)
+{
+    (void)state;
+    char starts[20], ends[20], path[160];
+    time_t day = time(NULL) + 2 * 86400 + 8 * 3600; /* Beijing time, two days on */
+    strftime(starts, sizeof(starts), "%Y-%m-%dT09:00", gmtime(&day));
+    strftime(ends, sizeof(ends), "%Y-%m-%dT11:00", gmtime(&day));
+    api_res_t *r = post(&admin, "/api/v1/activities",
+                        json_pack("{s:I, s:s, s:s, s:s, s:s, s:i}", "station_id", (json_int_t)station, "kind",
+                                  "reception", "title", "簿册接待日", "starts_at", starts, "ends_at", ends, "capacity", 5));
+    assert_int_equal(r->status, 201);
+    long long activity = json_int(r->json, "id");
+    api_res_free(r);
+    snprintf(path, sizeof(path), "/api/v1/activities/%lld/bookings", activity);
+    r = post(NULL, path, json_pack("{s:s, s:s, s:s}", "topic", "簿册测试：井盖缺失", "phone", "13912340001", "name",
+                                   "访客甲"));
+    assert_int_equal(r->status, 201);
+    snprintf(path, sizeof(path), "/api/v1/bookings/%s/check-in", json_string_value(json_object_get(r->json, "code")));
+    api_res_free(r);
+    r = post(&admin, path, json_object());
+    assert_int_equal(r->status, 200);
+    long long visit = json_int(r->json, "visit_id");
+    api_res_free(r);
+    r = post(&admin, "/api/v1/opinions",
+             json_pack("{s:I, s:s, s:s}", "visit_id", (json_int_t)visit, "category", "urban", "content",
+                       "簿册测试：青园路井盖缺失三处，夜间危险。"));
+    assert_int_equal(r->status, 201);
+    char code[16];
+    snprintf(code, sizeof(code), "%s", json_string_value(json_object_get(r->json, "tracking_code")));
+    api_res_free(r);
+
+    snprintf(path, sizeof(path), "/api/v1/stations/%lld/books/reception", station);
+    r = client_request(&admin, "GET", path, NULL);
+    assert_int_equal(r->status, 200);
+    json_t *row, *visit_row = NULL;
+    size_t i;
+    json_array_foreach(json_object_get(r->json, "rows"), i, row)
+        if (strcmp(json_string_value(json_array_get(row, 4)), "簿册测试：井盖缺失") == 0)
+            visit_row = row;
+    assert_non_null(visit_row);
+    assert_string_equal(json_string_value(json_array_get(visit_row, 1)), "接待日来访");
+    assert_string_equal(json_string_value(json_array_get(visit_row, 2)), "访**");
+    assert_string_equal(json_string_value(json_array_get(visit_row, 3)), "0001");
+    assert_non_null(strstr(json_string_value(json_array_get(visit_row, 6)), code));
+    assert_null(strstr(r->body, "青园路井盖缺失三处")); /* the opinion is the visit's, not a row of its own */
     api_res_free(r);
 }
 
@@ -506,6 +557,7 @@ int main(void)
         cmocka_unit_test(every_figure_equals_the_length_of_the_list_it_drills_into),
         cmocka_unit_test(figures_of_another_county_are_out_of_scope),
         cmocka_unit_test(feedback_book_lists_the_answers_and_reading_it_is_audited),
+        cmocka_unit_test(reception_book_holds_each_visit_with_who_received_it_and_the_opinions_raised),
         cmocka_unit_test(books_refuse_strangers_and_unknown_names),
         cmocka_unit_test(admin_adds_a_subcategory_and_retiring_its_parent_retires_both),
         cmocka_unit_test(a_photo_is_kept_and_staff_download_the_same_bytes),

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -253,6 +254,123 @@ static const walk_row_t walk[] = {
     {"GET", "/api/v1/stats", T_FOREIGN,
         {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
     REGION_STAFF_ROWS("GET", "/api/v1/stations/:id/books/:book"),
+    /* reception days and activities (SPEC §4): anyone reads them and books a seat (and follows or
+     * cancels it with its code and phone digits); the office and the station staff of the
+     * station's region keep the rules and activities, work the desk and read the reception
+     * records and compliance lists - a neighbour's are 404 by id, 403 by ?region= */
+    ANYONE_ROWS("GET", "/api/v1/stations/:id/rules"),
+    {"POST", "/api/v1/stations/:id/rules", T_HOME,
+        {UNAUTH,  OK(201),          OK(201),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/stations/:id/rules", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
+    REGION_STAFF_ROWS("PATCH", "/api/v1/rules/:id"),
+    {"DELETE", "/api/v1/rules/:id", T_HOME,
+        {UNAUTH,  OK(204),          OK(204),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(204)}},
+    {"DELETE", "/api/v1/rules/:id", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
+    ANYONE_ROWS("GET", "/api/v1/stations/:id/schedule"),
+    ANYONE_ROWS("GET", "/api/v1/stations/:id/schedule.xlsx"),
+    {"GET", "/api/v1/activities", T_NONE,
+        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    {"POST", "/api/v1/activities", T_HOME,
+        {UNAUTH,  OK(201),          OK(201),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/activities", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    ANYONE_ROWS("GET", "/api/v1/activities/:id"),
+    REGION_STAFF_ROWS("PATCH", "/api/v1/activities/:id"),
+    REGION_STAFF_ROWS("POST", "/api/v1/activities/:id/cancel"),
+    REGION_STAFF_ROWS("POST", "/api/v1/activities/:id/record"),
+    {"POST", "/api/v1/activities/:id/photos", T_HOME,
+        {UNAUTH,  OK(201),          OK(201),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/activities/:id/photos", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
+    ANYONE_ROWS("GET", "/api/v1/activities/:id/photos/:photo"),
+    {"POST", "/api/v1/activities/:id/bookings", T_HOME,
+        {OK(201), OK(201),          OK(201),        OK(201),        OK(201),        OK(201),        OK(201)}},
+    {"POST", "/api/v1/activities/:id/bookings", T_FOREIGN,
+        {OK(201), OK(201),          OK(201),        OK(201),        OK(201),        OK(201),        OK(201)}},
+    REGION_STAFF_ROWS("GET", "/api/v1/activities/:id/bookings"),
+    {"POST", "/api/v1/activities/:id/visits", T_HOME,
+        {UNAUTH,  OK(201),          OK(201),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/activities/:id/visits", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
+    ANYONE_ROWS("GET", "/api/v1/bookings/:code"),
+    ANYONE_ROWS("POST", "/api/v1/bookings/:code/cancel"),
+    REGION_STAFF_ROWS("POST", "/api/v1/bookings/:code/check-in"),
+    REGION_STAFF_ROWS("POST", "/api/v1/bookings/:code/no-show"),
+    {"GET", "/api/v1/visits", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/visits", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    REGION_STAFF_ROWS("GET", "/api/v1/visits/:id"),
+    {"GET", "/api/v1/compliance", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/compliance", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    /* campaigns (SPEC §4a): anyone follows them; the office runs those of its own region; the
+     * office and the station staff tag (and untag) what lies in their region - each time a fresh
+     * opinion of the campaign's county */
+    {"GET", "/api/v1/campaigns", T_NONE,
+        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    {"POST", "/api/v1/campaigns", T_HOME,
+        {UNAUTH,  OK(201),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/campaigns", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    ANYONE_ROWS("GET", "/api/v1/campaigns/:id"),
+    {"PATCH", "/api/v1/campaigns/:id", T_HOME,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"PATCH", "/api/v1/campaigns/:id", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
+    {"POST", "/api/v1/campaigns/:id/items", T_HOME,
+        {UNAUTH,  OK(201),          OK(201),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/campaigns/:id/items", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
+    {"DELETE", "/api/v1/campaigns/:id/items/:kind/:item", T_HOME,
+        {UNAUTH,  OK(204),          OK(204),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(204)}},
+    {"DELETE", "/api/v1/campaigns/:id/items/:kind/:item", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
+    /* legislative consultation (SPEC §4a): anyone reads a published draft and comments on it; the
+     * office and the staff record a meeting at a station of theirs (which a neighbour's draft does
+     * not cover: 422); the office of its region prepares and publishes it (a fresh unpublished
+     * one each time); deputies follow topics (a fresh draft each time); the office and the staff
+     * inside the draft's region read the comments, decide adoption and compile the report, and so
+     * does the demo deputy for the comments of 如东县's draft, whose topic they follow */
+    {"GET", "/api/v1/drafts", T_NONE,
+        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    {"POST", "/api/v1/drafts", T_HOME,
+        {UNAUTH,  OK(201),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/drafts", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    ANYONE_ROWS("GET", "/api/v1/drafts/:id"),
+    {"POST", "/api/v1/drafts/:id/publish", T_HOME,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"POST", "/api/v1/drafts/:id/publish", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
+    {"POST", "/api/v1/drafts/:id/follow", T_HOME,
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN}},
+    {"POST", "/api/v1/drafts/:id/follow", T_FOREIGN,
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN}},
+    {"POST", "/api/v1/drafts/:id/articles/:number/comments", T_HOME,
+        {OK(201), OK(201),          OK(201),        OK(201),        OK(201),        OK(201),        OK(201)}},
+    {"POST", "/api/v1/drafts/:id/articles/:number/comments", T_FOREIGN,
+        {OK(201), OK(201),          OK(201),        OK(201),        OK(201),        OK(201),        OK(201)}},
+    {"POST", "/api/v1/drafts/:id/articles/:number/meeting-comments", T_HOME,
+        {UNAUTH,  OK(201),          OK(201),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/drafts/:id/articles/:number/meeting-comments", T_FOREIGN,
+        {UNAUTH,  {422, "invalid"}, {422, "invalid"}, FORBIDDEN,    FORBIDDEN,      FORBIDDEN,      {422, "invalid"}}},
+    {"GET", "/api/v1/drafts/:id/comments", T_HOME,
+        {UNAUTH,  OK(200),          OK(200),        OK(200),        FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/drafts/:id/comments", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"GET", "/api/v1/drafts/:id/report", T_HOME,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/drafts/:id/report", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"GET", "/api/v1/drafts/:id/report.xlsx", T_HOME,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/drafts/:id/report.xlsx", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    REGION_STAFF_ROWS("POST", "/api/v1/comments/:id/adopt"),
 };
 /* clang-format on */
 #define NWALK (sizeof(walk) / sizeof(walk[0]))
@@ -593,6 +711,342 @@ static void loop_setup(const json_t *staff, const json_t *deputy, const json_t *
     }
 }
 
+/* ---- campaigns ---- */
+
+/* A campaign of region from 30 days ago to 30 days ahead (Beijing days). */
+static json_t *campaign_fields(const char *region)
+{
+    char from[11], to[11];
+    time_t now = time(NULL) + 8 * 3600, first = now - 30 * 86400, last = now + 30 * 86400;
+    struct tm tm;
+    strftime(from, sizeof(from), "%Y-%m-%d", gmtime_r(&first, &tm));
+    strftime(to, sizeof(to), "%Y-%m-%d", gmtime_r(&last, &tm));
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "region", region, "theme", "代表\"三进\"", "title", "巡查主题活动",
+                     "starts_on", from, "ends_on", to);
+}
+
+/* The county's campaign, made by its office on first use. */
+static long long walk_campaign(int county)
+{
+    static long long made[NCOUNTIES];
+    if (made[county] == 0)
+        made[county] = create(w.county[county].admin, "/api/v1/campaigns",
+                              campaign_fields(county == RUDONG ? HOME_REGION : FOREIGN_REGION));
+    return made[county];
+}
+
+/* The body of a campaign route: a new campaign in the region the row names, a new title, or a
+ * fresh opinion of the county to tag. NULL for reads and untags. */
+static json_t *campaign_body(const walk_row_t *row, int caller)
+{
+    if (strcmp(row->method, "GET") == 0 || strcmp(row->method, "DELETE") == 0)
+        return NULL;
+    if (strcmp(row->pattern, "/api/v1/campaigns") == 0)
+        return campaign_fields(row->target == T_FOREIGN ? foreign_region(caller) : home_region(caller));
+    if (strcmp(row->method, "PATCH") == 0)
+        return json_pack("{s:s}", "title", "巡查改名");
+    return json_pack("{s:s, s:I}", "kind", "opinion", "id",
+                     (json_int_t)fresh_opinion(county_of(caller, row->target), STAGE_REGISTERED, NULL));
+}
+
+/* The path of a campaign route naming a record: the county's campaign, and for an untag a fresh
+ * opinion its office has tagged. False for other routes. */
+static bool campaign_path(const walk_row_t *row, int caller, char *out, size_t len)
+{
+    const char *rest = after(row->pattern, "/api/v1/campaigns/:id");
+    if (rest == NULL)
+        return false;
+    int county = county_of(caller, row->target);
+    long long id = walk_campaign(county);
+    if (strcmp(rest, "/items/:kind/:item") == 0) {
+        long long opinion = fresh_opinion(county, STAGE_REGISTERED, NULL);
+        snprintf(out, len, "/api/v1/campaigns/%lld/items", id);
+        api_res_free(post_json(w.county[county].admin, out,
+                               json_pack("{s:s, s:I}", "kind", "opinion", "id", (json_int_t)opinion), 201));
+        snprintf(out, len, "/api/v1/campaigns/%lld/items/opinion/%lld", id, opinion);
+    } else {
+        snprintf(out, len, "/api/v1/campaigns/%lld%s", id, rest);
+    }
+    return true;
+}
+
+/* ---- legislative consultation ---- */
+
+/* A new draft of region with one article under the topic 总则, taking comments for 30 days. */
+static json_t *draft_fields(const char *region)
+{
+    char deadline[11];
+    time_t last = time(NULL) + 8 * 3600 + 30 * 86400;
+    struct tm tm;
+    strftime(deadline, sizeof(deadline), "%Y-%m-%d", gmtime_r(&last, &tm));
+    return json_pack("{s:s, s:s, s:s, s:s}", "title", "巡查条例（草案）", "region", region, "deadline", deadline,
+                     "text", "第一章 总则\n第一条 巡查条文。");
+}
+
+/* A fresh draft of the county's office, published unless told not to; its id. */
+static long long walk_draft(int county, bool publish)
+{
+    client_t *office = w.county[county].admin;
+    long long id = create(office, "/api/v1/drafts", draft_fields(county == RUDONG ? HOME_REGION : FOREIGN_REGION));
+    char path[64];
+    snprintf(path, sizeof(path), "/api/v1/drafts/%lld/publish", id);
+    if (publish)
+        api_res_free(post_json(office, path, json_object(), 200));
+    return id;
+}
+
+/* The county's published draft, made on first use with a public comment on it (into *comment
+ * unless NULL); the demo deputy follows the topic of 如东县's. */
+static long long county_draft(int county, long long *comment)
+{
+    static long long draft[NCOUNTIES], first_comment[NCOUNTIES];
+    char path[96];
+    if (draft[county] == 0) {
+        draft[county] = walk_draft(county, true);
+        snprintf(path, sizeof(path), "/api/v1/drafts/%lld/articles/1/comments", draft[county]);
+        first_comment[county] = create(NULL, path, json_pack("{s:s}", "content", "巡查意见"));
+        snprintf(path, sizeof(path), "/api/v1/drafts/%lld/follow", draft[county]);
+        if (county == RUDONG)
+            api_res_free(post_json(&w.clients[DEPUTY], path, json_pack("{s:[s]}", "topics", "总则"), 200));
+    }
+    if (comment)
+        *comment = first_comment[county];
+    return draft[county];
+}
+
+/* The body of a consultation route: a new draft in the region the row names, a comment, a
+ * meeting's comment (at a station of the caller's own county), a topic to follow, a decision;
+ * NULL for reads. */
+static json_t *draft_body(const walk_row_t *row, int caller)
+{
+    if (strcmp(row->method, "GET") == 0)
+        return NULL;
+    if (strcmp(row->pattern, "/api/v1/drafts") == 0)
+        return draft_fields(row->target == T_FOREIGN ? foreign_region(caller) : home_region(caller));
+    if (after(row->pattern, "/api/v1/comments/"))
+        return json_pack("{s:b, s:s}", "adopted", 1, "note", "巡查采纳");
+    if (strstr(row->pattern, "/follow"))
+        return json_pack("{s:[s]}", "topics", "总则");
+    if (strstr(row->pattern, "/meeting-comments"))
+        return json_pack("{s:s, s:I, s:s}", "content", "巡查座谈会意见", "station_id",
+                         (json_int_t)w.county[county_of(caller, T_NONE)].station, "meeting", "巡查座谈会");
+    if (strstr(row->pattern, "/comments"))
+        return json_pack("{s:s}", "content", "巡查意见");
+    return json_object(); /* publish */
+}
+
+/* The path of a consultation route naming a record: a fresh unpublished draft to publish, a
+ * fresh published one to follow (so following changes nothing another row reads), the county's
+ * comment to decide on, or else the county's draft (article 1 where one is named). False for
+ * other routes. */
+static bool draft_path(const walk_row_t *row, int caller, char *out, size_t len)
+{
+    int county = county_of(caller, row->target);
+    const char *rest = after(row->pattern, "/api/v1/comments/:id");
+    long long comment;
+    if (rest) {
+        county_draft(county, &comment);
+        snprintf(out, len, "/api/v1/comments/%lld%s", comment, rest);
+        return true;
+    }
+    rest = after(row->pattern, "/api/v1/drafts/:id");
+    if (rest == NULL)
+        return false;
+    long long id = strcmp(rest, "/publish") == 0  ? walk_draft(county, false)
+                   : strcmp(rest, "/follow") == 0 ? walk_draft(county, true)
+                                                  : county_draft(county, NULL);
+    const char *number = strstr(rest, ":number");
+    if (number)
+        snprintf(out, len, "/api/v1/drafts/%lld%.*s1%s", id, (int)(number - rest), rest, number + 7);
+    else
+        snprintf(out, len, "/api/v1/drafts/%lld%s", id, rest);
+    return true;
+}
+
+/* ---- reception days ---- */
+
+/* A WebP photo as far as the server looks (its header), with no NUL so it travels as text. */
+#define WALK_PHOTO "RIFFAAAAWEBPVP8 walk"
+
+/* The phone digits of the booking the last cancel row's path names, for its body. */
+static char cancel_phone4[5];
+
+static bool is_photo_upload(const walk_row_t *row)
+{
+    return strcmp(row->method, "POST") == 0 && strcmp(row->pattern, "/api/v1/activities/:id/photos") == 0;
+}
+
+/* A Beijing time days from now at hh:00, as the forms type it. */
+static void beijing_time(char out[17], int days, int hh)
+{
+    time_t t = time(NULL) + 8 * 3600 + days * 86400;
+    struct tm tm;
+    char day[11];
+    strftime(day, sizeof(day), "%Y-%m-%d", gmtime_r(&t, &tm));
+    snprintf(out, 17, "%sT%02d:00", day, hh);
+}
+
+/* A fresh activity at the county's station, a few days ahead, with room for every booking of the
+ * walk; with begun, moved behind the API to have begun an hour ago (a record or a no-show needs
+ * that). */
+static long long walk_activity(int county, bool begun)
+{
+    char starts[17], ends[17], sql[160];
+    beijing_time(starts, 3, 9);
+    beijing_time(ends, 3, 11);
+    long long id = create(w.county[county].admin, "/api/v1/activities",
+                          json_pack("{s:I, s:s, s:s, s:s, s:s, s:i}", "station_id", (json_int_t)w.county[county].station,
+                                    "kind", "reception", "title", "巡查接待日", "starts_at", starts, "ends_at", ends,
+                                    "capacity", 1000));
+    snprintf(sql, sizeof(sql), "UPDATE activities SET starts_at = %lld, ends_at = %lld WHERE id = %lld",
+             (long long)time(NULL) - 3600, (long long)time(NULL) + 3600, id);
+    if (begun && db_exec(&w.server, sql) != 0)
+        fail_msg("cannot move activity %lld", id);
+    return id;
+}
+
+/* A fresh booking of a fresh activity of the county (begun after it was booked, when asked):
+ * its code into code, its phone's last digits into phone4. */
+static void walk_booking(int county, bool begun, char code[16], char phone4[5])
+{
+    long long activity = walk_activity(county, false);
+    char path[80], phone[16], sql[160];
+    snprintf(phone, sizeof(phone), "137%08d", ++w.fresh);
+    snprintf(phone4, 5, "%s", phone + 7);
+    snprintf(path, sizeof(path), "/api/v1/activities/%lld/bookings", activity);
+    api_res_t *r = post_json(NULL, path, json_pack("{s:s, s:s}", "topic", "巡查预约", "phone", phone), 201);
+    snprintf(code, 16, "%s", json_string_value(json_object_get(r->json, "code")));
+    api_res_free(r);
+    snprintf(sql, sizeof(sql), "UPDATE activities SET starts_at = %lld WHERE id = %lld", (long long)time(NULL) - 3600,
+             activity);
+    if (begun && db_exec(&w.server, sql) != 0)
+        fail_msg("cannot move activity %lld", activity);
+}
+
+/* What each county's reception rows read: an activity with a photo and a walk-in visit, and a
+ * booking of it. Made on first use. */
+typedef struct {
+    long long activity, photo, visit;
+    char code[16], phone4[5];
+} walk_reception_t;
+
+static const walk_reception_t *county_reception(int county)
+{
+    static walk_reception_t made[NCOUNTIES];
+    walk_reception_t *k = &made[county];
+    if (k->activity)
+        return k;
+    client_t *office = w.county[county].admin;
+    walk_booking(county, false, k->code, k->phone4);
+    k->activity = walk_activity(county, false);
+    char path[80];
+    snprintf(path, sizeof(path), "/api/v1/activities/%lld/visits", k->activity);
+    k->visit = create(office, path, json_pack("{s:s}", "topic", "巡查来访"));
+    snprintf(path, sizeof(path), "/api/v1/activities/%lld/photos", k->activity);
+    char cookie[600], csrf[200];
+    snprintf(cookie, sizeof(cookie), "Cookie: %s", office->cookies);
+    snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", office->csrf);
+    const char *headers[] = {cookie, csrf, NULL};
+    api_res_t *r = api_request(&w.server, "POST", path, WALK_PHOTO, strlen(WALK_PHOTO), "image/webp", headers);
+    assert_int_equal(r->status, 201);
+    k->photo = json_id(r->json);
+    api_res_free(r);
+    return k;
+}
+
+/* A fresh reception rule of the county's station (no roster, so it clashes with nothing). */
+static long long walk_rule(int county)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/api/v1/stations/%lld/rules", w.county[county].station);
+    return create(w.county[county].admin, path,
+                  json_pack("{s:s, s:i, s:[]}", "rule", "weekly SAT 08:00-09:00", "capacity", 5, "deputies"));
+}
+
+/* The body of a reception route; NULL for reads, deletes and the bodiless photo. */
+static json_t *reception_body(const walk_row_t *row, int caller)
+{
+    int county = county_of(caller, row->target);
+    if (strcmp(row->method, "GET") == 0 || strcmp(row->method, "DELETE") == 0)
+        return NULL;
+    if (strcmp(row->pattern, "/api/v1/activities") == 0) {
+        char starts[17], ends[17];
+        beijing_time(starts, 4, 14);
+        beijing_time(ends, 4, 16);
+        return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i}", "station_id", (json_int_t)w.county[county].station, "kind",
+                         "research", "title", "巡查调研", "starts_at", starts, "ends_at", ends, "capacity", 0);
+    }
+    if (strstr(row->pattern, "/rules"))
+        return json_pack("{s:s, s:i, s:[]}", "rule", "weekly SUN 08:00-09:00", "capacity", 5, "deputies");
+    if (strcmp(row->method, "PATCH") == 0)
+        return json_pack("{s:s}", "title", "巡查改名");
+    if (strstr(row->pattern, "/record"))
+        return json_pack("{s:i, s:s, s:[]}", "visitors", 3, "summary", "巡查记录", "attended");
+    if (strstr(row->pattern, "/activities/:id/bookings")) {
+        char phone[16];
+        snprintf(phone, sizeof(phone), "136%08d", ++w.fresh);
+        return json_pack("{s:s, s:s}", "topic", "巡查预约", "phone", phone);
+    }
+    if (strstr(row->pattern, "/visits"))
+        return json_pack("{s:s}", "topic", "巡查来访");
+    if (strstr(row->pattern, "/cancel") && after(row->pattern, "/api/v1/bookings/"))
+        return json_pack("{s:s}", "phone4", cancel_phone4);
+    return json_object(); /* check-in, no-show */
+}
+
+/* The path of a reception route naming a record, or a region (?region= of a foreign one). False
+ * for other routes. A booking's cancel leaves its phone digits in cancel_phone4 for the body. */
+static bool reception_path(const walk_row_t *row, int caller, char *out, size_t len)
+{
+    int county = county_of(caller, row->target);
+    const char *p = row->pattern;
+    if (strcmp(p, "/api/v1/visits") == 0 || strcmp(p, "/api/v1/compliance") == 0) {
+        if (row->target == T_FOREIGN)
+            snprintf(out, len, "%s?region=%s", p, foreign_region(caller));
+        else
+            snprintf(out, len, "%s", p);
+        return true;
+    }
+    const char *rest = after(p, "/api/v1/bookings/:code");
+    if (rest) {
+        char code[16], phone4[5];
+        const walk_reception_t *k = county_reception(county);
+        bool read = strcmp(row->method, "GET") == 0;
+        if (read)
+            snprintf(code, sizeof(code), "%s", k->code);
+        else
+            walk_booking(county, strcmp(rest, "/no-show") == 0, code, phone4);
+        snprintf(out, len, "/api/v1/bookings/%s%s%s%s", code, rest, read ? "?phone4=" : "", read ? k->phone4 : "");
+        if (!read)
+            snprintf(cancel_phone4, 5, "%s", phone4);
+        return true;
+    }
+    if ((rest = after(p, "/api/v1/rules/:id"))) {
+        snprintf(out, len, "/api/v1/rules/%lld", walk_rule(county));
+        return true;
+    }
+    if ((rest = after(p, "/api/v1/stations/:id")) && (after(rest, "/rules") || after(rest, "/schedule"))) {
+        snprintf(out, len, "/api/v1/stations/%lld%s", w.county[county].station, rest);
+        return true;
+    }
+    if ((rest = after(p, "/api/v1/visits/:id"))) {
+        snprintf(out, len, "/api/v1/visits/%lld", county_reception(county)->visit);
+        return true;
+    }
+    if ((rest = after(p, "/api/v1/activities/:id")) == NULL)
+        return false;
+    const walk_reception_t *k = county_reception(county);
+    /* a change gets an activity of its own, so no row depends on another's */
+    bool change = strcmp(row->method, "GET") != 0 && strcmp(rest, "/bookings") != 0 && strcmp(rest, "/visits") != 0 &&
+                  strcmp(rest, "/photos") != 0;
+    long long id = change ? walk_activity(county, strcmp(rest, "/record") == 0) : k->activity;
+    if (strcmp(rest, "/photos/:photo") == 0)
+        snprintf(out, len, "/api/v1/activities/%lld/photos/%lld", id, k->photo);
+    else
+        snprintf(out, len, "/api/v1/activities/%lld%s", id, rest);
+    return true;
+}
+
 static int walk_setup(void **state)
 {
     (void)state;
@@ -670,6 +1124,9 @@ static long long target_id(const walk_row_t *row, int caller, target_t t)
  * target's region code (or tracking code). */
 static void fill_path(const walk_row_t *row, int caller, char *out, size_t len)
 {
+    if (campaign_path(row, caller, out, len) || draft_path(row, caller, out, len) ||
+        reception_path(row, caller, out, len))
+        return;
     const char *param = strstr(row->pattern, ":id");
     const char *code = strstr(row->pattern, ":code");
     const char *track = after(row->pattern, "/api/v1/track/:code");
@@ -734,7 +1191,17 @@ static char *import_sheet(int entity, const char *region)
 static char *valid_body(const walk_row_t *row, int caller)
 {
     json_t *body = NULL;
-    if (strcmp(row->pattern, "/api/v1/session") == 0 && strcmp(row->method, "POST") == 0) {
+    if (is_photo_upload(row)) {
+        return strdup(WALK_PHOTO);
+    } else if (after(row->pattern, "/api/v1/activities") || after(row->pattern, "/api/v1/bookings/") ||
+               after(row->pattern, "/api/v1/rules/") || strstr(row->pattern, "/rules") ||
+               after(row->pattern, "/api/v1/visits")) {
+        body = reception_body(row, caller);
+    } else if (after(row->pattern, "/api/v1/campaigns")) {
+        body = campaign_body(row, caller);
+    } else if (after(row->pattern, "/api/v1/drafts") || after(row->pattern, "/api/v1/comments/")) {
+        body = draft_body(row, caller);
+    } else if (strcmp(row->pattern, "/api/v1/session") == 0 && strcmp(row->method, "POST") == 0) {
         body = json_pack("{s:s, s:s}", "username", caller == PUBLIC ? "member" : caller_names[caller], "password",
                          DEMO_PASSWORD);
     } else if (strcmp(row->pattern, "/api/v1/session/password") == 0) {
@@ -775,7 +1242,7 @@ static char *valid_body(const walk_row_t *row, int caller)
 
 static api_res_t *send_as(int caller, const walk_row_t *row, const char *path, const char *body)
 {
-    const char *type = is_import(row) ? "text/csv" : NULL;
+    const char *type = is_import(row) ? "text/csv" : is_photo_upload(row) ? "image/webp" : NULL;
     if (caller == PUBLIC)
         return api_request(&w.server, row->method, path, body, body ? strlen(body) : 0, type, NULL);
     if (type) {
