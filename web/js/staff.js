@@ -11,6 +11,9 @@ import * as registry from './registry.js';
 import * as inbox from './inbox.js';
 import * as unitInbox from './unit_inbox.js';
 import * as reports from './reports.js';
+import * as reception from './reception.js';
+import * as campaigns from './campaigns_staff.js';
+import * as consultation from './consultation_staff.js';
 
 const PAGE = 100; /* accounts fetched per request */
 
@@ -56,6 +59,9 @@ function showSignedOut() {
   inbox.hide();
   unitInbox.hide();
   reports.hide();
+  reception.hide();
+  campaigns.hide();
+  consultation.hide();
 }
 
 function renderMe() {
@@ -84,6 +90,12 @@ function showSignedIn(session) {
     inbox.show(state.me, {onSessionLost: sessionLost});
   if (['staff', 'admin'].includes(state.me.role))
     reports.show(state.me, {onSessionLost: sessionLost});
+  if (['staff', 'admin'].includes(state.me.role))
+    reception.show(state.me, {onSessionLost: sessionLost});
+  if (['staff', 'admin'].includes(state.me.role))
+    campaigns.show(state.me, {onSessionLost: sessionLost});
+  if (['staff', 'admin'].includes(state.me.role))
+    consultation.show(state.me, {onSessionLost: sessionLost});
   if (state.me.role === 'unit')
     unitInbox.show(state.me, {onSessionLost: sessionLost});
 }
@@ -287,6 +299,8 @@ function start() {
       inbox.render();
       unitInbox.render();
       reports.render();
+      reception.render();
+      campaigns.render();
     }
   });
   $('login-form').addEventListener('submit', onLogin);
