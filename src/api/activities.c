@@ -999,11 +999,12 @@ static int schedule_item(const store_activity_t *a, void *arg)
     }
     activity_seats_t seats = api_activity_seats(a);
     json_array_append_new(json_object_get(last, "activities"),
-                          json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:o, s:i, s:b, s:s}", "id", (json_int_t)a->id,
-                                    "kind", a->kind, "title", a->title, "place", a->place, "starts_at",
-                                    (json_int_t)a->starts_at, "ends_at", (json_int_t)a->ends_at, "deputies", deputies,
-                                    "seats_left", a->capacity - a->booked, "bookable",
-                                    activity_seat(&seats, w->now) == SEAT_OPEN, "state", activity_state_name(a->state)));
+                          json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:o, s:i, s:i, s:b, s:s}", "id",
+                                    (json_int_t)a->id, "kind", a->kind, "title", a->title, "place", a->place,
+                                    "starts_at", (json_int_t)a->starts_at, "ends_at", (json_int_t)a->ends_at,
+                                    "deputies", deputies, "capacity", a->capacity, "seats_left",
+                                    a->capacity - a->booked, "bookable", activity_seat(&seats, w->now) == SEAT_OPEN,
+                                    "state", activity_state_name(a->state)));
     return 0;
 }
 

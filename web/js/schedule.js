@@ -26,16 +26,23 @@ function seatsCell(a) {
   return a.bookable ? h('a', {href: `/booking.html?station=${station}&activity=${a.id}`}, words) : words;
 }
 
+/* A cell with its column's name, which a phone shows before the value when the table is
+ * stacked into cards (css/reception.css). */
+function cell(column, attrs, ...content) {
+  return h('td', {...attrs, 'data-label': t(`schedule.col.${column}`)}, ...content);
+}
+
 function dayRows(day) {
   const list = day.activities || [];
+  const span = list.length > 1 ? String(list.length) : null;
   return list.map((a, i) => h('tr', null,
-    i === 0 ? h('td', {class: 'nowrap', rowspan: list.length > 1 ? String(list.length) : null}, dayName(day.date)) : null,
-    i === 0 ? h('td', {class: 'nowrap', rowspan: list.length > 1 ? String(list.length) : null}, weekdayName(day.date)) : null,
-    h('td', {class: 'nowrap'}, timeRange(a)),
-    h('td', null, titleOf(a)),
-    h('td', null, a.place || ''),
-    h('td', null, onDuty(a)),
-    h('td', {class: 'screen-only'}, seatsCell(a))));
+    i === 0 ? cell('date', {class: 'nowrap', rowspan: span}, dayName(day.date)) : null,
+    i === 0 ? cell('weekday', {class: 'nowrap', rowspan: span}, weekdayName(day.date)) : null,
+    cell('time', {class: 'nowrap'}, timeRange(a)),
+    cell('activity', null, titleOf(a)),
+    cell('place', null, a.place || ''),
+    cell('deputies', null, onDuty(a)),
+    cell('seats', {class: 'screen-only'}, seatsCell(a))));
 }
 
 function render() {
