@@ -62,6 +62,7 @@ enum {
     V_NOTHING_HELD,
     V_HELD,
     V_LIMITS,
+    V_REMIND,
     V_COUNT
 };
 
@@ -437,7 +438,8 @@ static int start_server(void **state)
         fprintf(stderr, "cannot add the test villages under '%s'\n", staff_region);
         return -1;
     }
-    server_start(&srv, (const char *const[]){"--rate-limits=off", NULL});
+    /* the background ticker every second, for the booking reminders */
+    server_start(&srv, (const char *const[]){"--rate-limits=off", "--jobs-interval-s=1", NULL});
     if (sign_in() != 0) {
         server_down(&srv);
         return -1;
@@ -1048,6 +1050,48 @@ static void a_photo_of_an_activity_reads_back_as_the_same_png(void **state)
  * A booking answers 201 with an 8-character code of the unambiguous alphabet, confirmed, and a
  * booking.confirmed notice for it in the outbox (its code, nothing personal).
  */
+static long long reminders_of(const char *code)
+{
+    return sql_number(sql("SELECT count(*) FROM outbox o JOIN bookings b ON o.recipient = 'booking:' || b.id"
+                          " WHERE o.event = 'booking.reminder' AND b.code = '%s'",
+                          code));
+}
+
+static bool reminded(void *code)
+{
+    return reminders_of(code) > 0;
+}
+
+/* A day ahead of the visit the holder of a booking is reminded, once, through the outbox; a
+ * booking further off is not reminded yet. */
+static void a_booking_is_reminded_through_the_outbox_once_a_day_ahead(void **state)
+{
+    (void)state;
+    long long station = new_station(V_REMIND);
+    long long deputy = new_deputy(villages[V_REMIND], station, "提醒代表");
+    long long soon_at = (time(NULL) / 60 + 180) * 60; /* three hours on, on the minute */
+    long long soon = add_activity(station, "reception", soon_at, soon_at + 3600, 5, IDS(deputy));
+    long long later_day = today() + 5;
+    long long later = add_activity(station, "reception", at(later_day, 9, 0), at(later_day, 10, 0), 5, IDS(deputy));
+    char soon_code[16], later_code[16];
+    book_ok(soon, fresh_phone(), NULL, soon_code);
+    book_ok(later, fresh_phone(), NULL, later_code);
+    assert_true(wait_until(reminded, soon_code, 15000));
+    /* a few more ticks remind nobody again */
+    long long ticks_from = time(NULL);
+    while (time(NULL) < ticks_from + 3)
+        assert_true(wait_until(reminded, soon_code, 1000));
+    assert_int_equal(reminders_of(soon_code), 1);
+    assert_int_equal(reminders_of(later_code), 0);
+    char payload[256];
+    sql_into(payload, sizeof(payload),
+             sql("SELECT payload FROM outbox o JOIN bookings b ON o.recipient = 'booking:' || b.id"
+                 " WHERE o.event = 'booking.reminder' AND b.code = '%s'",
+                 soon_code));
+    assert_non_null(strstr(payload, soon_code));
+    assert_null(strstr(payload, "139")); /* no phone number in what the gateway is handed */
+}
+
 static void a_booking_gets_an_eight_character_code_and_a_confirmation_in_the_outbox(void **state)
 {
     (void)state;
@@ -1703,6 +1747,7 @@ int main(void)
         cmocka_unit_test(a_record_naming_nobody_as_attended_is_422_naming_attended),
         cmocka_unit_test(a_photo_of_an_activity_reads_back_as_the_same_png),
         cmocka_unit_test(a_booking_gets_an_eight_character_code_and_a_confirmation_in_the_outbox),
+        cmocka_unit_test(a_booking_is_reminded_through_the_outbox_once_a_day_ahead),
         cmocka_unit_test(booking_the_last_seat_twice_answers_409_full_with_no_seats_left),
         cmocka_unit_test(an_activity_begun_cancelled_or_without_online_seats_is_409_closed),
         cmocka_unit_test(a_booking_with_a_bad_topic_or_phone_is_422_naming_the_field),
