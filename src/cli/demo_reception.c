@@ -3,8 +3,9 @@
  * (SPEC §4), so the public calendar, the 接待日公示表, the desk and the compliance lists have
  * something to show: a weekly reception day with two deputies on duty, announced eight weeks
  * ahead; a 视察 next week; two bookings of the next reception day; and last month's reception day,
- * held, with its record, one deputy absent and one visitor received. The phone numbers are of the
- * reserved 139 0000 xxxx range.
+ * held, with its record, one deputy absent and one visitor received; and the county's campaign
+ * 代表"三进" with a task for each deputy on duty, counting the two activities tagged to it. The
+ * phone numbers are of the reserved 139 0000 xxxx range.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "api/activity_common.h"
 #include "auth/vault.h"
 #include "cli/demo.h"
+#include "store/campaigns.h"
 #include "store/registry.h"
 
 enum { DAY_S = 86400 };
@@ -66,8 +68,42 @@ static int book(store_t *db, const vault_t *vault, int64_t activity, const char 
     return rc;
 }
 
+/* 代表"三进" (进企业、进社区、进村) of the county, from two months ago to two months ahead: each
+ * deputy on duty is to take part in two activities, and the activities given count towards it. */
+static int campaign(store_t *db, const char *region, const two_deputies_t *duty, const int64_t *activities, int n,
+                    int64_t now)
+{
+    store_campaign_t c = {.created_at = now, .updated_at = now};
+    snprintf(c.region, sizeof(c.region), "%.6s000000", region);
+    snprintf(c.theme, sizeof(c.theme), "%s", "代表\"三进\"");
+    snprintf(c.title, sizeof(c.title), "%s", "代表进企业、进社区、进村主题活动");
+    snprintf(c.description, sizeof(c.description), "%s", "组织代表深入企业、社区、村组，听取群众意见建议，帮助解决急难愁盼问题。");
+    calendar_day_t first = calendar_day_of(now) - 60, last = calendar_day_of(now) + 60;
+    calendar_format_date(first, c.starts_on);
+    calendar_format_date(last, c.ends_on);
+    c.starts_at = calendar_day_start(first);
+    c.ends_at = calendar_day_end(last);
+    char codes[1][13];
+    snprintf(codes[0], sizeof(codes[0]), "%s", c.region);
+    store_campaign_task_t tasks[2];
+    for (int i = 0; i < duty->n; i++)
+        tasks[i] = (store_campaign_task_t){.deputy_id = duty->ids[i], .title = "进社区接待群众", .counts = "activity",
+                                           .target = 2};
+    int rc = store_campaign_insert(db, &c, &c.id);
+    if (rc == STORE_OK)
+        rc = store_campaign_set_regions(db, c.id, codes, 1);
+    if (rc == STORE_OK)
+        rc = store_campaign_set_deputies(db, c.id, duty->ids, duty->n);
+    if (rc == STORE_OK)
+        rc = store_campaign_set_tasks(db, c.id, tasks, duty->n);
+    for (int i = 0; i < n && rc == STORE_OK; i++)
+        rc = store_campaign_tag(db, c.id, "activity", activities[i], 0, now);
+    return rc;
+}
+
 /* Last month's reception day: held, recorded, one deputy absent, one visitor received. */
-static int last_month(store_t *db, int64_t station, const char *region, const two_deputies_t *duty, int64_t now)
+static int last_month(store_t *db, int64_t station, const char *region, const two_deputies_t *duty, int64_t now,
+                      int64_t *held)
 {
     store_activity_t a = {
         .station_id = station, .kind = "reception", .title = "接待日", .place = "联络站接待室",
@@ -91,6 +127,7 @@ static int last_month(store_t *db, int64_t station, const char *region, const tw
     };
     snprintf(v.region, sizeof(v.region), "%s", region);
     int64_t visit;
+    *held = a.id;
     return rc ? rc : store_visit_insert(db, &v, &visit);
 }
 
@@ -133,5 +170,8 @@ int demo_reception(store_t *db, const vault_t *vault, int64_t station)
         rc = store_activity_insert(db, &visit, now, &visit.id);
     if (rc == STORE_OK)
         rc = store_activity_deputies_set(db, visit.id, duty.ids, (size_t)duty.n);
-    return rc == STORE_OK ? last_month(db, station, region, &duty, now) : rc;
+    int64_t tagged[2] = {visit.id, 0};
+    if (rc == STORE_OK)
+        rc = last_month(db, station, region, &duty, now, &tagged[1]);
+    return rc == STORE_OK ? campaign(db, region, &duty, tagged, 2, now) : rc;
 }
