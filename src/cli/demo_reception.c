@@ -76,7 +76,7 @@ static int campaign(store_t *db, const char *region, const two_deputies_t *duty,
     store_campaign_t c = {.created_at = now, .updated_at = now};
     snprintf(c.region, sizeof(c.region), "%.6s000000", region);
     snprintf(c.theme, sizeof(c.theme), "%s", "代表\"三进\"");
-    snprintf(c.title, sizeof(c.title), "%s", "代表进企业、进社区、进村主题活动");
+    snprintf(c.title, sizeof(c.title), "%s", "2026年度代表“三进”主题活动");
     snprintf(c.description, sizeof(c.description), "%s", "组织代表深入企业、社区、村组，听取群众意见建议，帮助解决急难愁盼问题。");
     calendar_day_t first = calendar_day_of(now) - 60, last = calendar_day_of(now) + 60;
     calendar_format_date(first, c.starts_on);
