@@ -225,23 +225,17 @@ static int rule_holds_day(store_t *db, int64_t rule, calendar_day_t day, bool *h
     return store_activities_each(db, &f, found, held);
 }
 
-int api_rule_announce(store_t *db, const store_rule_t *rule, int64_t now, bool strict, api_clash_t *clash)
+int api_rule_announce(store_t *db, const calendar_t *cal, const store_rule_t *rule, int64_t now, bool strict,
+                      api_clash_t *clash)
 {
     schedule_rule_t parsed;
     char err[160];
     if (!schedule_parse(rule->rule, &parsed, err, sizeof(err)))
         return STORE_EINVALID;
-    calendar_t cal;
-    calendar_init(&cal);
-    int rc = store_calendar_load(db, &cal);
     calendar_day_t today = calendar_day_of(now), days[RULE_HORIZON_DAYS];
-    size_t ndays = rc == STORE_OK ? schedule_days(&parsed, &cal, today, today + RULE_HORIZON_DAYS - 1, days,
-                                                  RULE_HORIZON_DAYS)
-                                  : 0;
-    calendar_free(&cal);
+    size_t ndays = schedule_days(&parsed, cal, today, today + RULE_HORIZON_DAYS - 1, days, RULE_HORIZON_DAYS);
     id_list_t roster = {NULL, 0}, present = {NULL, 0};
-    if (rc == STORE_OK)
-        rc = store_rule_roster_each(db, rule->id, collect_duty, &roster);
+    int rc = store_rule_roster_each(db, rule->id, collect_duty, &roster);
     present.ids = calloc(roster.n + 1, sizeof(*present.ids));
     for (size_t i = 0; i < ndays && rc == STORE_OK; i++) {
         store_activity_t a = {
@@ -338,10 +332,13 @@ static int rule_run(http_write_t *w, store_t *db)
     }
     if (rc == STORE_OK && rw->roster_given)
         rc = store_rule_roster_set(db, rw->rule.id, rw->deputies, rw->ndeputies);
-    if (rc == STORE_OK && rw->op != RULE_END) {
-        rc = api_rule_announce(db, &rw->rule, now, true, &rw->clash);
+    calendar_t cal;
+    calendar_init(&cal);
+    if (rc == STORE_OK && rw->op != RULE_END && (rc = store_calendar_load(db, &cal)) == STORE_OK) {
+        rc = api_rule_announce(db, &cal, &rw->rule, now, true, &rw->clash);
         rw->clashed = rc == STORE_EINVALID;
     }
+    calendar_free(&cal);
     static const char *const actions[] = {"rule.create", "rule.update", "rule.delete"};
     return rc ? rc : api_audit(db, &rw->who, actions[rw->op], "rule", rw->rule.id, rw->rule.region, rw->rule.rule);
 }

@@ -19,11 +19,12 @@ typedef struct {
     int64_t at;                     /* when the new duty would begin */
 } api_clash_t;
 
-/* Announces the days of rule from now to RULE_HORIZON_DAYS ahead (holidays skipped), each an
+/* Announces the days of rule from now to RULE_HORIZON_DAYS ahead (the holidays of cal skipped), each an
  * activity with the rule's roster; days already announced are left alone. With strict, a roster
  * deputy busy elsewhere then fails it all (STORE_EINVALID, *clash says who and when); without,
  * that deputy is left off that day (the background extension must not stop for one clash). */
-int api_rule_announce(store_t *db, const store_rule_t *rule, int64_t now, bool strict, api_clash_t *clash);
+int api_rule_announce(store_t *db, const calendar_t *cal, const store_rule_t *rule, int64_t now, bool strict,
+                      api_clash_t *clash);
 
 /* The station named by id, live, inside the actor's scope for the route's action: its region into
  * region. Otherwise answers (422 naming field when field is given, else 404; or 403) and returns false. */

@@ -239,6 +239,7 @@ typedef struct {
     int64_t now;
     bool announce;      /* a new Beijing day: extend every rule's announced days */
     store_t *db;
+    calendar_t cal;
     int rc;
 } reception_sweep_t;
 
@@ -255,7 +256,7 @@ static int announce_rule(const store_rule_t *rule, void *arg)
 {
     reception_sweep_t *s = arg;
     api_clash_t clash;
-    s->rc = api_rule_announce(s->db, rule, s->now, false, &clash);
+    s->rc = api_rule_announce(s->db, &s->cal, rule, s->now, false, &clash);
     return s->rc != STORE_OK;
 }
 
@@ -265,8 +266,10 @@ static int reception_sweep(store_t *db, void *arg)
     s->db = db;
     s->rc = STORE_OK;
     int rc = store_bookings_to_remind(db, s->now, s->now + REMIND_AHEAD_S, remind_booking, s);
-    if (rc == STORE_OK && s->rc == STORE_OK && s->announce)
+    calendar_init(&s->cal);
+    if (rc == STORE_OK && s->rc == STORE_OK && s->announce && (rc = store_calendar_load(db, &s->cal)) == STORE_OK)
         rc = store_rules_each(db, 0, announce_rule, s);
+    calendar_free(&s->cal);
     return rc ? rc : s->rc;
 }
 

@@ -15,6 +15,7 @@
 #include "api/activity_common.h"
 #include "auth/vault.h"
 #include "cli/demo.h"
+#include "store/calendar.h"
 #include "store/campaigns.h"
 #include "store/registry.h"
 
@@ -148,8 +149,11 @@ int demo_reception(store_t *db, const vault_t *vault, int64_t station)
     if (rc == STORE_OK)
         rc = store_rule_roster_set(db, rule.id, duty.ids, (size_t)duty.n);
     api_clash_t clash;
-    if (rc == STORE_OK)
-        rc = api_rule_announce(db, &rule, now, true, &clash);
+    calendar_t cal;
+    calendar_init(&cal);
+    if (rc == STORE_OK && (rc = store_calendar_load(db, &cal)) == STORE_OK)
+        rc = api_rule_announce(db, &cal, &rule, now, true, &clash);
+    calendar_free(&cal);
     int64_t next = 0;
     store_activity_filter_t upcoming = {.rule_id = rule.id, .from = now};
     if (rc == STORE_OK)
