@@ -33,6 +33,8 @@ bench: build
 	bench/station.sh
 	bench/regions.sh
 	bench/opinions.sh
+	bench/schedule.sh
+	bench/bookings.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

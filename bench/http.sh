@@ -25,20 +25,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${LIAISON_BIN:-$ROOT/build/liaison}
-SECONDS_PER_RUN=${BENCH_SECONDS:-10}
-WARMUP=${BENCH_WARMUP:-2}
-ROUNDS=${BENCH_ROUNDS:-3}
-WRK_THREADS=${BENCH_THREADS:-2}
-CONNS=${BENCH_CONNS:-64}
-SERVER_THREADS=${BENCH_SERVER_THREADS:-$(nproc)}
-WRITE_DOC=${BENCH_WRITE_DOC:-1}
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 
-bench_args "$@"
-bench_whole_numbers BENCH_SECONDS:SECONDS_PER_RUN BENCH_WARMUP:WARMUP BENCH_ROUNDS:ROUNDS \
-    BENCH_THREADS:WRK_THREADS BENCH_CONNS:CONNS BENCH_SERVER_THREADS:SERVER_THREADS
-[ "$CONNS" -ge "$WRK_THREADS" ] || die "BENCH_CONNS ($CONNS) must be at least BENCH_THREADS ($WRK_THREADS)"
+bench_wrk_settings "$@"
 bench_need_binary
 bench_need_http_tools
 bench_tmp
@@ -77,10 +67,7 @@ bench_print_summary nginx "liaison static" "liaison JSON route"
 
 # shellcheck disable=SC2086 # RATIOS[t] are space-separated numbers
 cat >"$TMP/results.md" <<EOF
-Last run: $(date -u '+%Y-%m-%d %H:%M UTC'), written by \`bench/http.sh\`.
-
-| | |
-|---|---|
+$(bench_results_head)
 $(bench_http_rows)
 | body | $BODY_BYTES bytes, identical from all three URLs (checked with cmp before measuring); Content-Type ${CTYPE[nginx]} (nginx), ${CTYPE[liaison-static]} (liaison static), ${CTYPE[liaison-json]} (liaison JSON) |
 | response headers | nginx ${HEADER_BYTES[nginx]} bytes, liaison static ${HEADER_BYTES[liaison-static]} bytes, liaison JSON ${HEADER_BYTES[liaison-json]} bytes (status line included) |

@@ -1,12 +1,15 @@
 # shellcheck shell=bash disable=SC2034 # sourced; sets variables for the script that sources it
 # bench/lib.sh: what the benchmarks in bench/ share. Sourced by bench/*.sh, never run on its own.
 #
-# It gives them: --help from the script's opening comment, checks of numeric settings, the
-# build type of the binary (with a warning for a debug or sanitizer build), a temporary directory
-# and an EXIT trap that stops every server and wrk run the script started, free loopback ports,
-# liaison with a fresh demo database and nginx from bench/nginx.conf.in, interleaved wrk rounds
-# with medians and ratios to nginx, the description of the machine and versions that goes with
-# every figure, and the rewriting of a results block in docs/PERFORMANCE.md between its markers.
+# It gives them: --help from the script's opening comment, the wrk settings and checks of numeric
+# settings, the build type of the binary (with a warning for a debug or sanitizer build), a
+# temporary directory and an EXIT trap that stops every server and wrk run the script started,
+# free loopback ports, liaison with a fresh demo database (and the working-day calendar), signing
+# in as a demo account and POSTing as it, nginx from bench/nginx.conf.in (with a location that
+# sends liaison's headers), interleaved wrk rounds with medians and ratios to nginx, checks of
+# wrk's answers and of acknowledged codes against the database, the description of the machine
+# and versions that goes with every figure, and the rewriting of a results block in
+# docs/PERFORMANCE.md between its markers.
 #
 # The sourcing script runs under `set -euo pipefail` and sets ROOT (the repository) and BIN (the
 # liaison binary) before calling anything here.
@@ -17,6 +20,23 @@ BENCH_NAME=bench/$(basename "$BENCH_SCRIPT")
 die() {
     echo "$BENCH_NAME: $*" >&2
     exit 1
+}
+
+# bench_wrk_settings "$@": the settings every wrk benchmark takes from the environment, with
+# their defaults (BENCH_SECONDS 10, BENCH_WARMUP 2, BENCH_ROUNDS 3, BENCH_THREADS 2, BENCH_CONNS 64,
+# BENCH_SERVER_THREADS nproc, BENCH_WRITE_DOC 1), checked; and bench_args.
+bench_wrk_settings() {
+    SECONDS_PER_RUN=${BENCH_SECONDS:-10}
+    WARMUP=${BENCH_WARMUP:-2}
+    ROUNDS=${BENCH_ROUNDS:-3}
+    WRK_THREADS=${BENCH_THREADS:-2}
+    CONNS=${BENCH_CONNS:-64}
+    SERVER_THREADS=${BENCH_SERVER_THREADS:-$(nproc)}
+    WRITE_DOC=${BENCH_WRITE_DOC:-1}
+    bench_args "$@"
+    bench_whole_numbers BENCH_SECONDS:SECONDS_PER_RUN BENCH_WARMUP:WARMUP BENCH_ROUNDS:ROUNDS \
+        BENCH_THREADS:WRK_THREADS BENCH_CONNS:CONNS BENCH_SERVER_THREADS:SERVER_THREADS
+    [ "$CONNS" -ge "$WRK_THREADS" ] || die "BENCH_CONNS ($CONNS) must be at least BENCH_THREADS ($WRK_THREADS)"
 }
 
 # bench_args "$@": prints the script's opening comment for --help (or -h) and exits; refuses
@@ -171,16 +191,27 @@ bench_new_database() {
         { cat "$TMP/demo.log" >&2; die "liaison demo failed"; }
 }
 
-# bench_start_liaison WEB_DIR: a fresh database (bench_new_database, $TMP/liaison.db) and
-# `liaison serve` on a free port. Uses SERVER_THREADS and CONNS; sets LPORT, LPID and SERVE_FLAGS.
+# bench_import_calendar DB: the working-day calendar of a real installation, data/calendar/2026.csv
+# (deadlines are counted with it, and reception rules skip its holidays).
+bench_import_calendar() {
+    local calendar=$ROOT/data/calendar/2026.csv
+    [ -f "$calendar" ] || die "no working-day calendar at $calendar"
+    "$BIN" calendar import "$calendar" --db "$1" >"$TMP/calendar.log" 2>&1 ||
+        { cat "$TMP/calendar.log" >&2; die "liaison calendar import failed"; }
+}
+
+# bench_start_liaison WEB_DIR [FLAG...]: a fresh database (bench_new_database, $TMP/liaison.db)
+# and `liaison serve` on a free port, with the FLAGs after the benchmarks' own. Uses
+# SERVER_THREADS and CONNS; sets LPORT, LPID and SERVE_FLAGS.
 bench_start_liaison() {
     local web=$1
     mkdir -p "$web"
     bench_new_database "$TMP/liaison.db" "$TMP/data"
 
     LPORT=$(free_port)
-    SERVE_FLAGS=(--rate-limits=off --access-log=off "--threads=$SERVER_THREADS")
-    [ "$CONNS" -le 240 ] || SERVE_FLAGS+=("--max-conns-per-ip=$((CONNS + 16))")
+    SERVE_FLAGS=(--rate-limits=off --access-log=off "--threads=$SERVER_THREADS" "${@:2}")
+    [[ " ${SERVE_FLAGS[*]}" == *" --max-conns-per-ip="* ]] || [ "$CONNS" -le 240 ] ||
+        SERVE_FLAGS+=("--max-conns-per-ip=$((CONNS + 16))")
     "$BIN" serve --db "$TMP/liaison.db" --data-dir "$TMP/data" --web-dir "$web" \
         --listen "127.0.0.1:$LPORT" "${SERVE_FLAGS[@]}" >"$TMP/liaison.out" 2>"$TMP/liaison.err" &
     LPID=$!
@@ -208,6 +239,54 @@ bench_start_nginx() {
     wait_for "http://127.0.0.1:$NPORT/$probe" "$NPID" "$TMP/nginx-error.log"
 }
 
+# bench_sign_in USER: signs in as a demo account (password liaison-demo) at $BASE; sets JAR (the
+# cookie file), CSRF and SESSION_JSON (the answer: the user, with the stations of a staff account).
+bench_sign_in() {
+    JAR=$TMP/$1.jar
+    SESSION_JSON=$TMP/$1.session.json
+    # shellcheck disable=SC2153 # BASE is the caller's: liaison's base URL
+    curl -fsS --max-time 5 -c "$JAR" -H 'Content-Type: application/json' -o "$SESSION_JSON" \
+        --data-binary "{\"username\":\"$1\",\"password\":\"liaison-demo\"}" "$BASE/api/v1/session" ||
+        die "cannot sign in as $1"
+    CSRF=$(jq -r .csrf_token "$SESSION_JSON")
+}
+
+# bench_post PATH JSON OUT: POST of JSON to $BASE/PATH in the session of bench_sign_in; dies
+# unless it is answered 201, with the answer in OUT.
+bench_post() {
+    local code
+    code=$(curl -sS --max-time 10 -b "$JAR" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+        --data-binary "$2" -o "$3" -w '%{http_code}' "$BASE$1") || die "POST $1 failed"
+    [ "$code" = 201 ] || die "POST $1 $2 answered $code: $(head -c 300 "$3")"
+}
+
+# bench_nginx_like_liaison HEADERS LOCATION OUT: writes to OUT an nginx location serving the file
+# at LOCATION with the headers liaison sent in the file HEADERS (curl -D): its Content-Type and
+# every header but the ones every server sends (Date, Server, Connection, Content-Length); and
+# without the ETag and Accept-Ranges that liaison does not send (Last-Modified stays).
+bench_nginx_like_liaison() {
+    local name value
+    {
+        echo "location = $2 {"
+        echo "    etag off;"
+        echo "    max_ranges 0;"
+        while IFS=: read -r name value; do
+            value=$(printf '%s' "$value" | sed 's/^ *//')
+            case ${name,,} in
+            http/* | date | server | connection | content-length | '') continue ;;
+            esac
+            # shellcheck disable=SC1003 # a backslash in single quotes, as meant
+            case $value in *'"'* | *'\'* | *'$'*) die "can't copy liaison's header $name: $value" ;; esac
+            if [ "${name,,}" = content-type ]; then
+                echo "    default_type \"$value\";"
+            else
+                echo "    add_header $name \"$value\" always;"
+            fi
+        done < <(tr -d '\r' <"$1")
+        echo "}"
+    } >"$3"
+}
+
 # bench_same_body REFERENCE WHAT: every target in TARGETS (URL[t]) must answer the bytes of the
 # file REFERENCE (WHAT names them in the message). Sets HEADER_BYTES[t] and CTYPE[t].
 declare -A URL HEADER_BYTES CTYPE
@@ -224,9 +303,11 @@ bench_same_body() {
 # ---- measuring ----
 
 # run_wrk TARGET SECONDS OUT: one bounded wrk run against URL[TARGET] (with the options in
-# WRK_FLAGS, e.g. a Lua script); refuses results with errors in the answers or dropped
+# WRK_FLAGS, e.g. a Lua script); refuses results with errors in the answers (unless
+# WRK_SCRIPT_CHECKS_STATUS is 1: the Lua script judges the answers itself) or dropped
 # connections, and dies if a server has stopped.
 WRK_FLAGS=()
+WRK_SCRIPT_CHECKS_STATUS=0
 run_wrk() {
     local target=$1 secs=$2 out=$3 rc=0
     # in the background, so that a signal to this script is handled at once (bash runs traps
@@ -242,18 +323,60 @@ run_wrk() {
         cat "$out" >&2
         die "$target dropped connections under load; figures would be meaningless"
     fi
-    if grep -q 'Non-2xx or 3xx responses' "$out"; then
+    if [ "$WRK_SCRIPT_CHECKS_STATUS" != 1 ] && grep -q 'Non-2xx or 3xx responses' "$out"; then
         cat "$out" >&2
         die "$target answered errors under load; figures would be meaningless"
     fi
 }
 
-# From wrk's output: requests/s, average latency, p50 and p99 latency, socket errors.
+# From wrk's output: requests/s, requests answered, average latency, p50 and p99 latency,
+# socket errors.
 rps_of() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
+requests_of() { awk '$2 == "requests" && $3 == "in" {print $1}' "$1"; }
 avg_of() { awk '$1 == "Latency" {print $2; exit}' "$1"; }
 p50_of() { awk '$1 == "50%" {print $2}' "$1"; }
 p99_of() { awk '$1 == "99%" {print $2}' "$1"; }
 errors_of() { sed -n 's/^ *Socket errors: *//p' "$1"; }
+
+# to_ms TIME: wrk's 812.00us, 1.20ms or 1.02s as milliseconds
+to_ms() {
+    awk -v t="$1" 'BEGIN { n = t + 0; u = t; sub(/^[0-9.]+/, "", u)
+        f = u == "us" ? 0.001 : u == "ms" ? 1 : u == "s" ? 1000 : u == "m" ? 60000 : -1
+        if (f < 0) exit 1; printf "%.2f", n * f }'
+}
+
+# refuse_timeouts TARGET OUT: dies if the wrk run in OUT left requests unanswered for its
+# --timeout (WRK_TIMEOUT).
+refuse_timeouts() {
+    local timeouts
+    timeouts=$(errors_of "$2" | sed -n 's/.*timeout \([0-9]*\).*/\1/p')
+    if [ "${timeouts:-0}" != 0 ]; then
+        cat "$2" >&2
+        die "$1 left $timeouts requests unanswered for $WRK_TIMEOUT; figures would be meaningless"
+    fi
+}
+
+# bench_codes_stored EXTRA CODE THINGS SQL: the codes of every 201 - the files $TMP/codes/run*
+# that the wrk script wrote, and the file EXTRA (the codes curl got) - must number ACKED (the 201s
+# wrk counted) plus EXTRA's lines, each once, and each be among the codes that the query SQL
+# lists from the server's database (kept in $TMP/stored.txt). CODE and THINGS name them in
+# messages ("tracking", "submissions"). Sets ACKED_ALL.
+bench_codes_stored() {
+    local extra n dup missing
+    extra=$(wc -l <"$1")
+    LC_ALL=C sort "$TMP"/codes/run* "$1" >"$TMP/acked.txt"
+    ACKED_ALL=$(wc -l <"$TMP/acked.txt")
+    n=$((ACKED_ALL - extra))
+    [ "$n" -eq "$ACKED" ] || die "wrk counted $ACKED 201s from liaison but its script recorded $n $2 codes"
+    dup=$(uniq -d "$TMP/acked.txt" | wc -l)
+    [ "$dup" -eq 0 ] || die "$dup $2 codes were acknowledged more than once"
+    sqlite3 "$TMP/liaison.db" "$4" | LC_ALL=C sort >"$TMP/stored.txt"
+    missing=$(LC_ALL=C comm -23 "$TMP/acked.txt" "$TMP/stored.txt" | wc -l)
+    if [ "$missing" -ne 0 ]; then
+        LC_ALL=C comm -23 "$TMP/acked.txt" "$TMP/stored.txt" | head -n 5 >&2
+        die "$missing acknowledged $3 are not in the database (the first of them above)"
+    fi
+}
 
 # median FORMAT NUMBER...: the median (the mean of the middle two for an even count).
 median() {
@@ -263,6 +386,14 @@ median() {
         if (NR % 2) printf f, v[(NR + 1) / 2]; else printf f, (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+# verdict RATIO GOAL: "meets the goal of GOALx" (RATIO >= GOAL) or "below the goal of GOALx".
+verdict() {
+    if awk -v r="$1" -v g="$2" 'BEGIN {exit !(r >= g)}'; then
+        echo "meets the goal of ${2}x"
+    else
+        echo "below the goal of ${2}x"
+    fi
+}
 # range RATIO...: "0.75x to 0.96x"
 range() { printf '%s\n' "$@" | sort -g | sed -n '1p;$p' | paste -sd- | sed 's/-/x to /; s/$/x/'; }
 
@@ -330,6 +461,35 @@ bench_print_summary() {
     done
 }
 
+# bench_still_same TARGET REFERENCE WHAT: after the rounds, URL[TARGET] must still answer the
+# bytes of the file REFERENCE (WHAT names them in the message).
+bench_still_same() {
+    curl -fsS --max-time 5 -o "$TMP/after.body" "${URL[$1]}" || die "liaison no longer answers ${URL[$1]} after the run"
+    cmp -s "$2" "$TMP/after.body" || die "$3 changed during the run; figures not recorded"
+}
+
+# bench_goal TARGET LABEL GOAL: the summary of bench_rounds against nginx (bench_print_summary
+# with TARGETS nginx and TARGET), then "LABEL: Rx nginx, meets the goal ..."; sets R (the
+# median of the rounds' ratios) and VERDICT.
+bench_goal() {
+    bench_print_summary nginx "liaison $2"
+    R=${R_MED[$1]}
+    VERDICT=$(verdict "$R" "$3")
+    echo "$2: ${R}x nginx, $VERDICT"
+}
+
+# bench_goal_table TARGET NGINX_PATH LABEL: the table of both targets' medians and the ratio
+# (after bench_goal), for the results block.
+bench_goal_table() {
+    # shellcheck disable=SC2086 # RATIOS[t] are space-separated numbers
+    cat <<EOF
+| target | URL | median requests/s | ratio to nginx (median of the rounds' ratios) | range over the rounds | ratio of the medians |
+|---|---|---:|---:|---|---:|
+| nginx | \`$2\` | ${MED[nginx]} | 1.00x | | |
+| liaison, $3 | \`${URL[$1]#http://127.0.0.1:"$LPORT"}\` | ${MED[$1]} | **${R}x** ($VERDICT) | $(range ${RATIOS[$1]}) | ${R_OF_MEDS[$1]}x |
+EOF
+}
+
 # ---- what was measured, written down with the figures ----
 
 # bench_machine: "nproc 2, AMD EPYC, Linux 6.1.0"
@@ -348,17 +508,30 @@ bench_versions() {
     echo "$("$BIN" --version) (cmake build type $BUILD_TYPE, sanitizers $SANITIZED, binary built $built; source tree at the run: git $git)"
 }
 
-# bench_http_rows: the rows of the settings table every HTTP benchmark records (machine, load,
-# versions, both servers' command lines, the wrk command).
+# bench_results_head [SHARERS]: the opening of a results block: when and by which script it was
+# written, and the first rows of its settings table: the machine, what shares its cores (SHARERS,
+# by default the servers and wrk) and the load from elsewhere (LOAD_BEFORE, LOAD_AFTER).
+# shellcheck disable=SC2120 # SHARERS is optional
+bench_results_head() {
+    cat <<EOF
+Last run: $(date -u '+%Y-%m-%d %H:%M UTC'), written by \`$BENCH_NAME\`.
+
+| | |
+|---|---|
+| machine | $(bench_machine) |
+| shared cores | ${1:-the servers and wrk} run on the same $(nproc) cores, so each figure is what is left after wrk takes its share |
+| other load | load average $LOAD_BEFORE before the run, $LOAD_AFTER after it (1, 5, 15 min; the benchmark itself adds about 2) |
+EOF
+}
+
+# bench_http_rows: the rows of the settings table every HTTP benchmark records after
+# bench_results_head (versions, both servers' command lines, the wrk command).
 bench_http_rows() {
     local nginx_v wrk_v list
     nginx_v=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')
     wrk_v=$(wrk -v 2>&1 | head -n 1 | awk '{print $2}' || true)
     list=$(printf '%s, ' "${TARGETS[@]}")
     cat <<EOF
-| machine | $(bench_machine) |
-| shared cores | the servers and wrk run on the same $(nproc) cores, so each figure is what is left after wrk takes its share |
-| other load | load average $LOAD_BEFORE before the run, $LOAD_AFTER after it (1, 5, 15 min; the benchmark itself adds about 2) |
 | versions | $(bench_versions); $nginx_v; wrk $wrk_v |
 | liaison | \`liaison serve --db D --data-dir D --web-dir W --listen 127.0.0.1:PORT ${SERVE_FLAGS[*]}\` on a fresh \`liaison init\` + \`liaison demo\` database |
 | nginx | \`nginx -c nginx.conf -p TMP\` from \`bench/nginx.conf.in\`: worker_processes $SERVER_THREADS, access_log off, default_type application/json, sendfile off with open_file_cache, listen reuseport, keepalive_requests 1000000 |

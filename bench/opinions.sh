@@ -46,33 +46,22 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${LIAISON_BIN:-$ROOT/build/liaison}
 REGION=${BENCH_REGION:-320623000000}
-SECONDS_PER_RUN=${BENCH_SECONDS:-10}
-WARMUP=${BENCH_WARMUP:-2}
-ROUNDS=${BENCH_ROUNDS:-3}
-WRK_THREADS=${BENCH_THREADS:-2}
-CONNS=${BENCH_CONNS:-64}
-SERVER_THREADS=${BENCH_SERVER_THREADS:-$(nproc)}
 BATCH=${BENCH_BATCH:-100}
-WRITE_DOC=${BENCH_WRITE_DOC:-1}
 GOAL=0.3
-CALENDAR=$ROOT/data/calendar/2026.csv
 # a hundred characters, as a constituent would write them
 CONTENT='掘港街道人民路与青园路交叉口早晚高峰车辆拥堵严重，红绿灯配时过短，行人和电动自行车抢行现象突出，存在安全隐患。建议交警部门优化信号灯配时，增设行人过街安全岛和非机动车隔离护栏，上下学时段安排人员疏导。'
 PHONE=13812345678
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 
-bench_args "$@"
-bench_whole_numbers BENCH_SECONDS:SECONDS_PER_RUN BENCH_WARMUP:WARMUP BENCH_ROUNDS:ROUNDS \
-    BENCH_THREADS:WRK_THREADS BENCH_CONNS:CONNS BENCH_SERVER_THREADS:SERVER_THREADS BENCH_BATCH:BATCH
-[ "$CONNS" -ge "$WRK_THREADS" ] || die "BENCH_CONNS ($CONNS) must be at least BENCH_THREADS ($WRK_THREADS)"
+bench_wrk_settings "$@"
+bench_whole_numbers BENCH_BATCH:BATCH
 [[ $REGION =~ ^[0-9]{12}$ ]] || die "BENCH_REGION must be a 12-digit region code, got '$REGION'"
 bench_need_binary
 bench_need_http_tools
 for tool in cc sqlite3 jq; do
     command -v "$tool" >/dev/null || die "$tool is missing (scripts/deps.sh installs it)"
 done
-[ -f "$CALENDAR" ] || die "no working-day calendar at $CALENDAR"
 bench_tmp
 
 # ---- the C loop, and the database it writes into ----
@@ -80,20 +69,15 @@ bench_tmp
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -o "$TMP/insert_baseline" "$ROOT/bench/insert_baseline.c" \
     -lsqlite3 2>"$TMP/cc.log" || { cat "$TMP/cc.log" >&2; die "cannot compile bench/insert_baseline.c (needs libsqlite3-dev)"; }
 
-# import_calendar DB: the working-day calendar of a real installation (every submission's two
-# deadlines are counted with it).
-import_calendar() {
-    "$BIN" calendar import "$CALENDAR" --db "$1" >"$TMP/calendar.log" 2>&1 ||
-        { cat "$TMP/calendar.log" >&2; die "liaison calendar import failed"; }
-}
-# the C loop's database, of which each run gets a fresh copy
+# the C loop's database, of which each run gets a fresh copy; every submission's two deadlines
+# are counted with the working-day calendar
 bench_new_database "$TMP/cloop/liaison.db" "$TMP/cloop"
-import_calendar "$TMP/cloop/liaison.db"
+bench_import_calendar "$TMP/cloop/liaison.db"
 
 # ---- the servers ----
 
 bench_start_liaison "$TMP/web"
-import_calendar "$TMP/liaison.db" # before the first submission; the server reads it on every one
+bench_import_calendar "$TMP/liaison.db" # before the first submission; the server reads it on every one
 BASE=http://127.0.0.1:$LPORT
 curl -fsS --max-time 5 -o "$TMP/list.json" "$BASE/api/v1/stations?region=$REGION&limit=1" ||
     die "GET /api/v1/stations?region=$REGION&limit=1 failed"
@@ -162,7 +146,7 @@ mkdir -p "$TMP/codes"
 # measure TARGET SECONDS OUT: one wrk run (run_wrk in bench/lib.sh), then the script's counts;
 # for liaison, the tracking codes of its 201s go to $TMP/codes.
 measure() {
-    local target=$1 out=$3 created other requests timeouts
+    local target=$1 out=$3 created other requests
     if [ "$target" = liaison ]; then
         LIAISON_RUNS=$((LIAISON_RUNS + 1))
         BENCH_OPINION_CODES=$TMP/codes/run$LIAISON_RUNS run_wrk "$target" "$2" "$out"
@@ -171,16 +155,12 @@ measure() {
     fi
     created=$(sed -n 's/^201 responses: //p' "$out")
     other=$(sed -n 's/^non-201 responses: //p' "$out")
-    requests=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$out")
+    requests=$(requests_of "$out")
     if [ -z "$created" ] || [ "$other" != 0 ] || [ "$requests" != "$created" ]; then
         cat "$out" >&2
         die "$target: $requests answers, ${created:-?} of them 201s; only 201s may count"
     fi
-    timeouts=$(errors_of "$out" | sed -n 's/.*timeout \([0-9]*\).*/\1/p')
-    if [ "${timeouts:-0}" != 0 ]; then
-        cat "$out" >&2
-        die "$target left $timeouts requests unanswered for $WRK_TIMEOUT; figures would be meaningless"
-    fi
+    refuse_timeouts "$target" "$out"
     [ "$target" != liaison ] || ACKED=$((ACKED + created))
 }
 
@@ -199,13 +179,6 @@ cloop() {
     CLOOP_RATE=$(awk '$1 == "submissions" {print $6}' "$2")
     [ -n "$CLOOP_RATE" ] || { cat "$2" >&2; die "no rate in the C loop's output"; }
     rm -f "$TMP"/cloop-run.db*
-}
-
-# to_ms TIME: wrk's 812.00us, 1.20ms or 1.02s as milliseconds
-to_ms() {
-    awk -v t="$1" 'BEGIN { n = t + 0; u = t; sub(/^[0-9.]+/, "", u)
-        f = u == "us" ? 0.001 : u == "ms" ? 1 : u == "s" ? 1000 : u == "m" ? 60000 : -1
-        if (f < 0) exit 1; printf "%.2f", n * f }'
 }
 
 echo "liaison $("$BIN" --version | awk '{print $NF}') on 127.0.0.1:$LPORT, nginx on 127.0.0.1:$NPORT;" \
@@ -247,20 +220,8 @@ curl -fsS --max-time 5 -o /dev/null "$BASE/healthz" || die "liaison is unhealthy
 # acknowledged, whatever wrk left in flight has been committed too (or was never received).
 post "$BASE/api/v1/opinions" "$TMP/last.json"
 check_servers
-LC_ALL=C sort "$TMP"/codes/run* >"$TMP/acked.txt"
-jq -r .tracking_code "$TMP/first.json" "$TMP/last.json" >>"$TMP/acked.txt"
-LC_ALL=C sort -o "$TMP/acked.txt" "$TMP/acked.txt"
-ACKED_ALL=$(wc -l <"$TMP/acked.txt")
-[ "$ACKED_ALL" -eq $((ACKED + 2)) ] ||
-    die "wrk counted $ACKED 201s from liaison but its script recorded $((ACKED_ALL - 2)) tracking codes"
-DUPLICATES=$(uniq -d "$TMP/acked.txt" | wc -l)
-[ "$DUPLICATES" -eq 0 ] || die "$DUPLICATES tracking codes were acknowledged more than once"
-sqlite3 "$TMP/liaison.db" "SELECT tracking_code FROM opinions ORDER BY tracking_code" | LC_ALL=C sort >"$TMP/stored.txt"
-MISSING=$(LC_ALL=C comm -23 "$TMP/acked.txt" "$TMP/stored.txt" | wc -l)
-if [ "$MISSING" -ne 0 ]; then
-    LC_ALL=C comm -23 "$TMP/acked.txt" "$TMP/stored.txt" | head -n 5 >&2
-    die "$MISSING acknowledged submissions are not in the database (the first of them above)"
-fi
+jq -r .tracking_code "$TMP/first.json" "$TMP/last.json" >"$TMP/curl-codes.txt"
+bench_codes_stored "$TMP/curl-codes.txt" tracking submissions "SELECT tracking_code FROM opinions"
 ROWS=$(($(wc -l <"$TMP/stored.txt") - DEMO_ROWS)) # the submissions of this run
 EVENTS=$(sqlite3 "$TMP/liaison.db" "SELECT count(*) FROM opinions o WHERE o.id > $DEMO_MAX_ID AND EXISTS
     (SELECT 1 FROM opinion_events e WHERE e.opinion_id = o.id AND e.action = 'register')")
@@ -278,11 +239,7 @@ M_N=$(median %.0f "${N_RPS[@]}") M_L=$(median %.0f "${L_RPS[@]}") M_C=$(median %
 RN=$(median %.2f "${R_NGINX[@]}") RC=$(median %.2f "${R_CLOOP[@]}") RCEIL=$(median %.2f "${R_CEIL[@]}")
 M_LP50=$(median %.2f "${L_P50[@]}") M_LP99=$(median %.2f "${L_P99[@]}")
 M_NP50=$(median %.2f "${N_P50[@]}") M_NP99=$(median %.2f "${N_P99[@]}")
-if awk -v r="$RN" -v g="$GOAL" 'BEGIN {exit !(r >= g)}'; then
-    VERDICT="meets the goal of ${GOAL}x"
-else
-    VERDICT="below the goal of ${GOAL}x"
-fi
+VERDICT=$(verdict "$RN" "$GOAL")
 echo
 echo "median: nginx $M_N req/s (p50 $M_NP50 ms, p99 $M_NP99 ms); liaison $M_L req/s (p50 $M_LP50 ms," \
     "p99 $M_LP99 ms); C loop $M_C submissions/s"
@@ -298,13 +255,7 @@ printf '%-16s = %sx (median of the rounds; they ranged %s): the database ceiling
 
 WRK_V=$(wrk -v 2>&1 | head -n 1 | awk '{print $2}' || true)
 cat >"$TMP/results.md" <<EOF
-Last run: $(date -u '+%Y-%m-%d %H:%M UTC'), written by \`bench/opinions.sh\`.
-
-| | |
-|---|---|
-| machine | $(bench_machine) |
-| shared cores | the servers, wrk and the C loop run on the same $(nproc) cores; each figure is what is left after wrk takes its share |
-| other load | load average $LOAD_BEFORE before the run, $LOAD_AFTER after it (1, 5, 15 min; the benchmark itself adds about 2) |
+$(bench_results_head "the servers, wrk and the C loop")
 | versions | $(bench_versions); $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'); wrk $WRK_V; $(sqlite3 --version | cut -d' ' -f1 | sed 's/^/SQLite /') (liaison and the C loop link the same libsqlite3) |
 | liaison | \`liaison serve --db D --data-dir D --web-dir W --listen 127.0.0.1:PORT ${SERVE_FLAGS[*]}\` on a fresh \`liaison init\` + \`liaison demo\` database with \`liaison calendar import data/calendar/2026.csv\` |
 | nginx | \`bench/nginx.conf.in\` (worker_processes $SERVER_THREADS, access_log off, listen reuseport, keepalive_requests 1000000) with \`location = /api/v1/opinions { client_body_buffer_size 16k; return 201 '<liaison's first answer>'; }\` |

@@ -31,21 +31,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${LIAISON_BIN:-$ROOT/build/liaison}
 REGION=${BENCH_REGION:-320623000000}
-SECONDS_PER_RUN=${BENCH_SECONDS:-10}
-WARMUP=${BENCH_WARMUP:-2}
-ROUNDS=${BENCH_ROUNDS:-3}
-WRK_THREADS=${BENCH_THREADS:-2}
-CONNS=${BENCH_CONNS:-64}
-SERVER_THREADS=${BENCH_SERVER_THREADS:-$(nproc)}
-WRITE_DOC=${BENCH_WRITE_DOC:-1}
 GOAL=0.8
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 
-bench_args "$@"
-bench_whole_numbers BENCH_SECONDS:SECONDS_PER_RUN BENCH_WARMUP:WARMUP BENCH_ROUNDS:ROUNDS \
-    BENCH_THREADS:WRK_THREADS BENCH_CONNS:CONNS BENCH_SERVER_THREADS:SERVER_THREADS
-[ "$CONNS" -ge "$WRK_THREADS" ] || die "BENCH_CONNS ($CONNS) must be at least BENCH_THREADS ($WRK_THREADS)"
+bench_wrk_settings "$@"
 [[ $REGION =~ ^[0-9]{12}$ ]] || die "BENCH_REGION must be a 12-digit region code, got '$REGION'"
 bench_need_binary
 bench_need_http_tools
@@ -81,39 +71,21 @@ echo "liaison $("$BIN" --version | awk '{print $NF}') on 127.0.0.1:$LPORT, nginx
     "station $STATION ${NAME:-?}, body $BODY_BYTES bytes; $ROUNDS rounds of ${SECONDS_PER_RUN} s per target"
 bench_rounds
 
-# Liaison must still answer the same bytes after the load.
-curl -fsS --max-time 5 -o "$TMP/after.json" "$BASE/api/v1/stations/$STATION" ||
-    die "liaison no longer answers GET /api/v1/stations/$STATION after the run"
-cmp -s "$TMP/web/station.json" "$TMP/after.json" || die "the station's body changed during the run; figures not recorded"
-
-bench_print_summary nginx "liaison station page"
-R=${R_MED[liaison-station]}
-if awk -v r="$R" -v g="$GOAL" 'BEGIN {exit !(r >= g)}'; then
-    VERDICT="meets the goal of ${GOAL}x"
-else
-    VERDICT="below the goal of ${GOAL}x"
-fi
-echo "station page: ${R}x nginx, $VERDICT"
+bench_still_same liaison-station "$TMP/web/station.json" "the station's body"
+bench_goal liaison-station "station page" "$GOAL"
 
 # ---- the results block ----
 
 [ "$WRITE_DOC" = 1 ] || exit 0
 
-# shellcheck disable=SC2086 # RATIOS[t] are space-separated numbers
 cat >"$TMP/results.md" <<EOF
-Last run: $(date -u '+%Y-%m-%d %H:%M UTC'), written by \`bench/station.sh\`.
-
-| | |
-|---|---|
+$(bench_results_head)
 $(bench_http_rows)
 | station | id $STATION, ${NAME:-?} (the first station \`GET /api/v1/stations?region=$REGION&limit=1\` lists), with $DEPUTIES deputies and $SPOKES liaison points |
 | body | $BODY_BYTES bytes, identical from both URLs (checked with cmp before measuring, and liaison's again after); Content-Type ${CTYPE[nginx]} (nginx), ${CTYPE[liaison-station]} (liaison) |
 | response headers | nginx ${HEADER_BYTES[nginx]} bytes, liaison ${HEADER_BYTES[liaison-station]} bytes (status line included) |
 
-| target | URL | median requests/s | ratio to nginx (median of the rounds' ratios) | range over the rounds | ratio of the medians |
-|---|---|---:|---:|---|---:|
-| nginx | \`/station.json\` | ${MED[nginx]} | 1.00x | | |
-| liaison, station page | \`/api/v1/stations/$STATION\` | ${MED[liaison-station]} | **${R}x** ($VERDICT) | $(range ${RATIOS[liaison-station]}) | ${R_OF_MEDS[liaison-station]}x |
+$(bench_goal_table liaison-station /station.json "station page")
 
 Every round:
 

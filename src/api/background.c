@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/activity_common.h"
 #include "api/background.h"
@@ -112,11 +113,12 @@ static int record_tries(store_t *db, void *arg)
     return STORE_OK;
 }
 
-static void deliver_outbox(const config_t *cfg, writer_t *writer, store_t *db, int64_t now)
+/* Delivers one batch of what is due; returns how many messages it tried. */
+static int deliver_batch(const config_t *cfg, writer_t *writer, store_t *db, int64_t now)
 {
     deliveries_t *d = calloc(1, sizeof(*d));
     if (d == NULL)
-        return;
+        return 0;
     d->now = now;
     deliver_config_t how = {cfg->notify_webhook, cfg->notify_secret, cfg->notify_command, 10};
     if (store_outbox_due(db, now, MAX_ATTEMPTS, BATCH, collect_message, d) == STORE_OK) {
@@ -129,9 +131,20 @@ static void deliver_outbox(const config_t *cfg, writer_t *writer, store_t *db, i
         if (d->n && in_writer(writer, record_tries, d) != STORE_OK)
             log_error("cannot record notification deliveries");
     }
+    int tried = d->n;
     for (int i = 0; i < d->n; i++)
         free(d->list[i].message);
     free(d);
+    return tried;
+}
+
+/* Batch after batch while full ones come (a rush of bookings leaves thousands waiting), for at
+ * most half the interval, so the next tick's reminders are not held up. */
+static void deliver_outbox(const config_t *cfg, writer_t *writer, store_t *db, int64_t now)
+{
+    int64_t until = time(NULL) + (cfg->jobs_interval_s + 1) / 2;
+    while (deliver_batch(cfg, writer, db, now) == BATCH && time(NULL) < until)
+        ;
 }
 
 /* ---- reminders and auto-closing, inside one writer job ---------------------------------------- */
