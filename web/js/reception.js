@@ -10,6 +10,7 @@
  * view is drawn again from what the server says, never patched by guess. */
 
 import './strings/reception.js';
+import {shrinkPhoto} from './photo.js';
 import {t, has} from './i18n.js';
 import {api, upload} from './api.js';
 import {$, h} from './dom.js';
@@ -21,7 +22,7 @@ import {KINDS, beijingDay, addDays, weekdayOf, dayName, weekdayName, timeRange, 
 const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 const FREQUENCIES = ['weekly', '1', '2', '3', '4', 'last'];
 const RULE = /^(weekly|monthly) (?:([1-4]|last) )?(MON|TUE|WED|THU|FRI|SAT|SUN) ([0-9]{2}:[0-9]{2})-([0-9]{2}:[0-9]{2})$/;
-const PHOTO_MAX = 5 * 1024 * 1024;
+const PHOTO_MAX = 1024 * 1024; /* the server's limit; a larger photo is made smaller first */
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 const LIST_LIMIT = 100;
 
@@ -493,13 +494,16 @@ function recordForm(a) {
     const visitors = whole(form, 'visitors', 0, 999999);
     if (visitors === null)
       throw {status: 422, code: 'invalid', field: 'visitors'};
-    const file = form.elements.namedItem('photo').files[0] || null;
-    if (file && (file.size > PHOTO_MAX || !PHOTO_TYPES.includes(file.type)))
+    const chosen = form.elements.namedItem('photo').files[0] || null;
+    if (chosen && !PHOTO_TYPES.includes(chosen.type))
+      throw {status: 415, code: 'unsupported_type', field: 'photo', message: t('reception.rec.photo.big')};
+    const file = chosen && await shrinkPhoto(chosen, PHOTO_MAX);
+    if (chosen && !file)
       throw {status: 413, code: 'too_big', field: 'photo', message: t('reception.rec.photo.big')};
     let activity = await api('POST', `/api/v1/activities/${a.id}/record`,
       {visitors, summary: text(form, 'summary'), attended: checkedIds(form, 'attended')});
     if (file) {
-      await upload('POST', `/api/v1/activities/${a.id}/photos`, file, file.type);
+      await upload('POST', `/api/v1/activities/${a.id}/photos`, file, file.type || 'image/jpeg');
       activity = await api('GET', `/api/v1/activities/${a.id}`);
     }
     state.detail.activity = activity;

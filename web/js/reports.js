@@ -8,6 +8,7 @@ import {t, getLang} from './i18n.js';
 import {api} from './api.js';
 import {$, h} from './dom.js';
 import {loadAll} from './inbox_common.js';
+import * as compliance from './compliance.js';
 
 const BOOKS = ['reception', 'opinions', 'feedback'];
 const FIGURES = ['collected', 'answered', 'feedback_rate', 'rated', 'satisfaction_rate', 'overdue'];
@@ -47,6 +48,7 @@ function categoryBars(items) {
 }
 
 function render() {
+  compliance.render();
   const root = $('reports-result');
   if (!state.stats) {
     root.replaceChildren();
@@ -92,6 +94,7 @@ export async function show(me, {onSessionLost}) {
   state.me = me;
   state.onSessionLost = onSessionLost;
   $('reports-view').hidden = false;
+  compliance.show(me, {onSessionLost});
   const year = new Date().getFullYear();
   $('reports-from').value = `${year}-01-01`;
   state.stations = await loadStations(me).catch(() => []);
@@ -105,6 +108,7 @@ export async function show(me, {onSessionLost}) {
 
 export function hide() {
   $('reports-view').hidden = true;
+  compliance.hide();
   state.stats = null;
   render();
 }

@@ -122,6 +122,13 @@ export async function startServer({threads = 2, args = []} = {}) {
     return {status: res.status, body: json};
   };
 
+  // call() that asserts the status (200 unless given) and answers the body
+  server.expect = async (session, method, path, body, expected = 200) => {
+    const res = await server.call(session, method, path, body);
+    assert.equal(res.status, expected, `${method} ${path} ${JSON.stringify(body ?? '')} -> ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+
   server.signIn = async ({username, password}) => {
     const res = await fetch(`${server.base}/api/v1/session`, {
       method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({username, password})
@@ -213,4 +220,49 @@ export function assertNoProblems(page) {
 
 export function scrollWidth(page) {
   return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+// The demo's station clerk (account staff) signed in through the API, their first station and
+// up to five of its deputies: {staff: {cookie, csrf, user}, station, deputies}.
+export async function demoClerk(server) {
+  const staff = await server.signIn({username: 'staff', password: 'liaison-demo'});
+  assert.ok(staff.user.stations.length, 'the demo clerk has a station');
+  const station = await server.expect(staff, 'GET', `/api/v1/stations/${staff.user.stations[0]}`);
+  const deputies = await server.expect(staff, 'GET', `/api/v1/deputies?station=${station.id}&limit=5`);
+  return {staff, station, deputies: deputies.items};
+}
+
+// Signs in on the workspace's form (/staff/), as a person would.
+export async function signInPage(page, base, {username, password}) {
+  await page.goto(`${base}/staff/`);
+  const login = page.locator('#login-form');
+  await login.getByLabel('用户名').fill(username);
+  await login.getByLabel('密码', {exact: true}).fill(password);
+  await login.getByRole('button', {name: '登录'}).click();
+}
+
+// The steps of a journey, run in order by node:test's test(): step(name, fn) registers one that
+// is skipped once an earlier one has failed (it would only fail for the same reason).
+export function journey(test, timeout = 60000) {
+  let failed = false;
+  return (name, fn) => test(name, {timeout}, async (t) => {
+    if (failed) {
+      t.skip('an earlier step of the journey failed');
+      return;
+    }
+    try {
+      await fn(t);
+    } catch (err) {
+      failed = true;
+      throw err;
+    }
+  });
+}
+
+// Closes the browser, then the server, and asserts the server's clean exit on SIGTERM: under
+// ASan, no leak or memory error on the way.
+export async function closeAll(browser, server) {
+  await browser?.close();
+  const end = server && await server.close();
+  assert.ok(!server || (end.code === 0 && end.signal === null), `the server ended with ${JSON.stringify(end)}\n${server?.log()}`);
 }
