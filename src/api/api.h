@@ -173,5 +173,33 @@ int api_draft_comments_list(http_req_t *r);
 int api_draft_comments_adopt(http_req_t *r);
 int api_draft_report(http_req_t *r);
 int api_draft_report_xlsx(http_req_t *r);
+/* Deputy suggestions (代表建议: 提、交、办、督、评): the record, each step, the lists and sheets. */
+int api_suggestions_create(http_req_t *r);
+int api_suggestions_list(http_req_t *r);
+int api_suggestions_get(http_req_t *r);
+int api_suggestions_update(http_req_t *r);
+int api_suggestions_attach(http_req_t *r);
+int api_suggestions_attachment(http_req_t *r);
+int api_suggestions_submit(http_req_t *r);
+int api_suggestions_cosign(http_req_t *r);
+int api_suggestions_accept(http_req_t *r);
+int api_suggestions_return(http_req_t *r);
+int api_suggestions_to_letter(http_req_t *r);
+int api_suggestions_assign(http_req_t *r);
+int api_suggestions_contest(http_req_t *r);
+int api_suggestions_reassign(http_req_t *r);
+int api_suggestions_start(http_req_t *r);
+int api_suggestions_contact(http_req_t *r);
+int api_suggestions_co_opinion(http_req_t *r);
+int api_suggestions_reply(http_req_t *r);
+int api_suggestions_evaluate(http_req_t *r);
+int api_suggestions_rate_result(http_req_t *r);
+int api_suggestions_overdue(http_req_t *r);
+int api_suggestions_near(http_req_t *r);
+int api_suggestions_follow_up(http_req_t *r);
+int api_suggestions_league(http_req_t *r);
+int api_suggestions_published(http_req_t *r);
+int api_suggestions_sheet(http_req_t *r);
+int api_suggestions_sheet_xlsx(http_req_t *r);
 
 #endif

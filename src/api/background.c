@@ -4,7 +4,8 @@
  *   - reminds owners and units of deadlines two working days away (预警), once per deadline;
  *   - closes answers left unrated for --auto-close-days working days (SPEC §3);
  *   - reminds visitors of their bookings a day ahead, and once a day announces the coming days
- *     of every reception rule (SPEC §4).
+ *     of every reception rule (SPEC §4);
+ *   - tells the lead unit of a deputy suggestion when its deadline is near (SPEC §5).
  * Delivery happens outside any transaction (it waits on the network); everything that writes
  * is a writer job, so it commits with the requests' writes and never beside them.
  */
@@ -17,6 +18,7 @@
 #include "api/activity_common.h"
 #include "api/background.h"
 #include "api/opinion_common.h"
+#include "api/suggestion_common.h"
 #include "core/calendar.h"
 #include "core/deliver.h"
 #include "core/log.h"
@@ -297,9 +299,18 @@ static void sweep_reception(writer_t *writer, int64_t now)
         announced_on = calendar_day_of(now);
 }
 
+/* ---- deputy suggestions: the lead unit hears when a deadline is near (SPEC §5) ---------------- */
+
+static int suggestion_sweep(store_t *db, void *arg)
+{
+    return api_suggestion_remind_near(db, *(const int64_t *)arg);
+}
+
 void api_background_tick(const config_t *cfg, writer_t *writer, store_t *db, int64_t now)
 {
     sweep_reception(writer, now);
+    if (in_writer(writer, suggestion_sweep, &now) != STORE_OK)
+        log_error("cannot announce near suggestion deadlines");
     sweep_t *s = calloc(1, sizeof(*s));
     if (s == NULL)
         return;

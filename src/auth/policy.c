@@ -141,6 +141,29 @@ static const policy_row_t rows[] = {
     {"draft.review", ROLE_STAFF, RULE_AREA},
     {"draft.report", ROLE_ADMIN, RULE_REGION},
     {"draft.report", ROLE_STAFF, RULE_AREA},
+    /* deputy suggestions (SPEC §5): a deputy writes them, and a draft is theirs alone; co-signers
+     * read what they were invited to; the office of the region reviews, numbers and assigns; a
+     * unit sees and handles only what is assigned to it; standing-committee members read the
+     * region's and its supervision lists; the public reads replies published with consent */
+    {"suggestion.create", ROLE_DEPUTY, RULE_SIGNED_IN},
+    {"suggestion.list", ROLE_ADMIN, RULE_REGION},
+    {"suggestion.list", ROLE_DEPUTY, RULE_DEPUTY},
+    {"suggestion.list", ROLE_UNIT, RULE_UNIT},
+    {"suggestion.list", ROLE_MEMBER, RULE_REGION},
+    {"suggestion.read", ROLE_ADMIN, RULE_REGION},
+    {"suggestion.read", ROLE_DEPUTY, RULE_DEPUTY},
+    {"suggestion.read", ROLE_UNIT, RULE_UNIT},
+    {"suggestion.read", ROLE_MEMBER, RULE_REGION},
+    {"suggestion.write", ROLE_DEPUTY, RULE_DEPUTY},
+    {"suggestion.cosign", ROLE_DEPUTY, RULE_DEPUTY},
+    {"suggestion.review", ROLE_ADMIN, RULE_REGION},
+    {"suggestion.handle", ROLE_UNIT, RULE_UNIT},
+    {"suggestion.evaluate", ROLE_DEPUTY, RULE_DEPUTY},
+    {"suggestion.supervise", ROLE_ADMIN, RULE_REGION},
+    {"suggestion.supervise", ROLE_MEMBER, RULE_REGION},
+    {"suggestion.sheet", ROLE_ADMIN, RULE_REGION},
+    {"suggestion.sheet", ROLE_UNIT, RULE_UNIT},
+    {"suggestion.published", ROLE_PUBLIC, RULE_ANYONE},
     {NULL, ROLE_PUBLIC, RULE_ANYONE},
 };
 

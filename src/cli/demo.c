@@ -410,7 +410,8 @@ static int registry_once(const cli_spec_t *spec, demo_t *d)
     if (store_begin(d->db) != STORE_OK)
         return -1;
     if (registry(d) != 0 || demo_opinions(d->db, d->vault, d->first_hub, d->housing_unit) != 0 ||
-        demo_consultation(d->db, d->vault, d->first_hub) != 0 || demo_reception(d->db, d->vault, d->first_hub) != 0) {
+        demo_consultation(d->db, d->vault, d->first_hub) != 0 || demo_reception(d->db, d->vault, d->first_hub) != 0 ||
+        demo_suggestions(d->db, d->county_congress, d->first_deputy, d->housing_unit) != 0) {
         cli_error(spec, "cannot build the demo registry: %s", store_errmsg(d->db));
         store_rollback(d->db);
         return -1;

@@ -20,5 +20,8 @@ int demo_consultation(store_t *db, const vault_t *vault, int64_t station);
  * week and last month's reception day held and recorded. vault may be NULL: then the bookings
  * carry no sealed name or phone. */
 int demo_reception(store_t *db, const vault_t *vault, int64_t station);
+/* Eight suggestions of deputy to congress, one in each stage from draft to closed, assigned to
+ * unit (and the department after it as co-unit). */
+int demo_suggestions(store_t *db, int64_t congress, int64_t deputy, int64_t unit);
 
 #endif

@@ -55,6 +55,14 @@ static const row_t rows[] = {
     I("reopen-limit", "LIAISON_REOPEN_LIMIT", reopen_limit, 0, 10, "times an unsatisfied rating reopens an opinion"),
     I("auto-close-days", "LIAISON_AUTO_CLOSE_DAYS", auto_close_days, 1, 365,
       "working days after which an unrated answer closes"),
+    I("suggestion-months", "LIAISON_SUGGESTION_MONTHS", suggestion_months, 1, 12,
+      "months a unit has to reply to a deputy suggestion"),
+    I("key-suggestion-months", "LIAISON_KEY_SUGGESTION_MONTHS", key_suggestion_months, 1, 12,
+      "months a unit has to reply to a key suggestion"),
+    I("suggestion-redo-months", "LIAISON_SUGGESTION_REDO_MONTHS", suggestion_redo_months, 1, 12,
+      "months of one more round after an unsatisfied rating"),
+    I("suggestion-contest-days", "LIAISON_SUGGESTION_CONTEST_DAYS", suggestion_contest_days, 1, 60,
+      "working days a unit may contest an assignment"),
     I("commit-batch", "LIAISON_COMMIT_BATCH", commit_batch, 1, 100000, "most writes in one group commit"),
     T("notify-webhook", "LIAISON_NOTIFY_WEBHOOK", notify_webhook, "URL that receives notifications as JSON POSTs"),
     T("notify-secret", "LIAISON_NOTIFY_SECRET", notify_secret, "HMAC-SHA256 key signing webhook posts"),
@@ -93,6 +101,10 @@ void config_defaults(config_t *c)
     c->referral_days = 10;
     c->reopen_limit = 1;
     c->auto_close_days = 7;
+    c->suggestion_months = 3;
+    c->key_suggestion_months = 2;
+    c->suggestion_redo_months = 1;
+    c->suggestion_contest_days = 5;
     c->commit_batch = 1000;
     c->jobs_interval_s = 30;
     c->access_log = true;

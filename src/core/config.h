@@ -38,6 +38,10 @@ typedef struct {
     int referral_days;       /* a referred unit's default deadline */
     int reopen_limit;        /* times 不满意 reopens an opinion */
     int auto_close_days;     /* an unrated answer closes after this many working days */
+    int suggestion_months;   /* SPEC §5: months a unit has to reply to a suggestion */
+    int key_suggestion_months; /* the shorter deadline of a key suggestion (重点督办) */
+    int suggestion_redo_months; /* months of one more round after 不满意 */
+    int suggestion_contest_days; /* working days a unit may contest an assignment */
     int commit_batch;        /* most writes in one group commit */
     char notify_webhook[512];  /* notifications go to this URL... */
     char notify_secret[128];   /* ...signed with this key, */

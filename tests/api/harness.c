@@ -377,3 +377,53 @@ void api_assert_error(const api_res_t *r, long status, const char *code, const c
         assert_string_equal(api_error_member(r, "field"), field);
     }
 }
+
+static size_t crowd_keep(char *p, size_t size, size_t n, void *arg)
+{
+    crowd_call_t *c = arg;
+    size_t take = size * n;
+    if (c->len + take < sizeof(c->reply)) {
+        memcpy(c->reply + c->len, p, take);
+        c->len += take;
+        c->reply[c->len] = '\0';
+    }
+    return size * n;
+}
+
+void crowd_send(client_t *client, crowd_call_t *calls, int n)
+{
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    if (client) {
+        char cookie[600], csrf[200];
+        snprintf(cookie, sizeof(cookie), "Cookie: %s", client->cookies);
+        snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", client->csrf);
+        headers = curl_slist_append(headers, cookie);
+        headers = curl_slist_append(headers, csrf);
+    }
+    CURLM *multi = curl_multi_init();
+    CURL **easy = calloc((size_t)n, sizeof(*easy));
+    for (int i = 0; i < n; i++) {
+        easy[i] = curl_easy_init();
+        curl_easy_setopt(easy[i], CURLOPT_URL, calls[i].url);
+        curl_easy_setopt(easy[i], CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(easy[i], CURLOPT_POSTFIELDS, calls[i].body[0] ? calls[i].body : "{}");
+        curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, crowd_keep);
+        curl_easy_setopt(easy[i], CURLOPT_WRITEDATA, &calls[i]);
+        curl_easy_setopt(easy[i], CURLOPT_TIMEOUT, 120L);
+        curl_multi_add_handle(multi, easy[i]);
+    }
+    int running = n;
+    while (running > 0) {
+        curl_multi_perform(multi, &running);
+        if (running > 0)
+            curl_multi_poll(multi, NULL, 0, 100, NULL);
+    }
+    for (int i = 0; i < n; i++) {
+        curl_easy_getinfo(easy[i], CURLINFO_RESPONSE_CODE, &calls[i].status);
+        curl_multi_remove_handle(multi, easy[i]);
+        curl_easy_cleanup(easy[i]);
+    }
+    curl_multi_cleanup(multi);
+    curl_slist_free_all(headers);
+    free(easy);
+}

@@ -83,6 +83,19 @@ int db_exec(server_t *s, const char *sql);
 /* First column of the first row of a query, as text in out. */
 int db_query(server_t *s, const char *sql, char *out, size_t outlen);
 
+/* One request of a crowd sent all at once: POST url with the JSON body ("{}" when empty). */
+typedef struct {
+    char url[200];
+    char body[256];
+    char reply[2048]; /* the start of the answer's body */
+    size_t len;
+    long status;
+} crowd_call_t;
+
+/* Sends every call at once - each on the wire before the first answer comes - as client (NULL:
+ * the public), and waits for all the answers. */
+void crowd_send(client_t *client, crowd_call_t *calls, int n);
+
 /* Polls cond(arg) every 10 ms until true or timeout_ms passes. */
 bool wait_until(bool (*cond)(void *arg), void *arg, int timeout_ms);
 

@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,58 +21,6 @@ enum { SEATS = 20, CROWD = 500, REBOOKERS = 100 };
 static server_t srv;
 static client_t staff;
 static long long station;
-
-typedef struct {
-    char url[160];
-    char body[200];
-    char reply[512];
-    size_t len;
-    long status;
-} call_t;
-
-static size_t keep(char *p, size_t size, size_t n, void *arg)
-{
-    call_t *c = arg;
-    size_t take = size * n;
-    if (c->len + take < sizeof(c->reply)) {
-        memcpy(c->reply + c->len, p, take);
-        c->len += take;
-        c->reply[c->len] = '\0';
-    }
-    return size * n;
-}
-
-/* Sends every call at once (POST with its JSON body) and waits for all the answers. */
-static void send_all(call_t *calls, int n)
-{
-    CURLM *multi = curl_multi_init();
-    CURL **easy = calloc((size_t)n, sizeof(*easy));
-    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
-    for (int i = 0; i < n; i++) {
-        easy[i] = curl_easy_init();
-        curl_easy_setopt(easy[i], CURLOPT_URL, calls[i].url);
-        curl_easy_setopt(easy[i], CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(easy[i], CURLOPT_POSTFIELDS, calls[i].body);
-        curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, keep);
-        curl_easy_setopt(easy[i], CURLOPT_WRITEDATA, &calls[i]);
-        curl_easy_setopt(easy[i], CURLOPT_TIMEOUT, 120L);
-        curl_multi_add_handle(multi, easy[i]);
-    }
-    int running = n;
-    while (running > 0) {
-        curl_multi_perform(multi, &running);
-        if (running > 0)
-            curl_multi_poll(multi, NULL, 0, 100, NULL);
-    }
-    for (int i = 0; i < n; i++) {
-        curl_easy_getinfo(easy[i], CURLINFO_RESPONSE_CODE, &calls[i].status);
-        curl_multi_remove_handle(multi, easy[i]);
-        curl_easy_cleanup(easy[i]);
-    }
-    curl_multi_cleanup(multi);
-    curl_slist_free_all(headers);
-    free(easy);
-}
 
 static long long count(const char *fmt, long long id)
 {
@@ -101,7 +48,7 @@ static long long fresh_activity(const char *title)
     return id;
 }
 
-static void booking_call(call_t *c, long long activity, int person)
+static void booking_call(crowd_call_t *c, long long activity, int person)
 {
     memset(c, 0, sizeof(*c));
     snprintf(c->url, sizeof(c->url), "%s/api/v1/activities/%lld/bookings", srv.base, activity);
@@ -111,10 +58,10 @@ static void booking_call(call_t *c, long long activity, int person)
 static void five_hundred_people_booking_twenty_seats_at_once_get_exactly_twenty(void **state)
 {
     long long activity = fresh_activity("抢约接待日");
-    call_t *calls = calloc(CROWD, sizeof(*calls));
+    crowd_call_t *calls = calloc(CROWD, sizeof(*calls));
     for (int i = 0; i < CROWD; i++)
         booking_call(&calls[i], activity, i);
-    send_all(calls, CROWD);
+    crowd_send(NULL, calls, CROWD);
     int confirmed = 0, full = 0;
     for (int i = 0; i < CROWD; i++) {
         confirmed += calls[i].status == 201;
@@ -134,10 +81,10 @@ static void five_hundred_people_booking_twenty_seats_at_once_get_exactly_twenty(
 static void cancelling_and_rebooking_at_once_never_gives_more_seats_than_there_are(void **state)
 {
     long long activity = fresh_activity("退约再约接待日");
-    call_t *calls = calloc(SEATS + REBOOKERS, sizeof(*calls));
+    crowd_call_t *calls = calloc(SEATS + REBOOKERS, sizeof(*calls));
     for (int i = 0; i < SEATS; i++)
         booking_call(&calls[i], activity, 1000 + i);
-    send_all(calls, SEATS);
+    crowd_send(NULL, calls, SEATS);
     char codes[SEATS][16];
     for (int i = 0; i < SEATS; i++) {
         assert_int_equal(calls[i].status, 201);
@@ -154,7 +101,7 @@ static void cancelling_and_rebooking_at_once_never_gives_more_seats_than_there_a
     }
     for (int i = 0; i < REBOOKERS; i++)
         booking_call(&calls[SEATS + i], activity, 2000 + i);
-    send_all(calls, SEATS + REBOOKERS);
+    crowd_send(NULL, calls, SEATS + REBOOKERS);
     int cancelled = 0, rebooked = 0, full = 0;
     for (int i = 0; i < SEATS; i++)
         cancelled += calls[i].status == 200;

@@ -107,6 +107,31 @@ typedef struct {
         {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      OK(200),        FORBIDDEN,      FORBIDDEN}}, \
     {"POST", pattern, T_FOREIGN, \
         {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      NOT_FOUND,      FORBIDDEN,      FORBIDDEN}}
+/* Deputy suggestions: a supervision list (the office and members), a unit's 交办单 (the office
+ * and the unit itself), and the steps of the lead deputy, the office and an assigned unit. */
+#define SUGGESTION_SUPERVISE_ROW(pattern) \
+    {"GET", pattern, T_NONE, \
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200),        OK(200)}}
+#define SUGGESTION_SHEET_ROWS(pattern) \
+    {"GET", pattern, T_HOME, \
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      OK(200),        FORBIDDEN,      OK(200)}}, \
+    {"GET", pattern, T_FOREIGN, \
+        {UNAUTH,  NOT_FOUND,        FORBIDDEN,      FORBIDDEN,      NOT_FOUND,      FORBIDDEN,      NOT_FOUND}}
+#define SUGGESTION_DEPUTY_ROWS(method, pattern, st) \
+    {method, pattern, T_HOME, \
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      OK(st),         FORBIDDEN,      FORBIDDEN,      FORBIDDEN}}, \
+    {method, pattern, T_FOREIGN, \
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      NOT_FOUND,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN}}
+#define SUGGESTION_OFFICE_ROWS(pattern) \
+    {"POST", pattern, T_HOME, \
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}}, \
+    {"POST", pattern, T_FOREIGN, \
+        {UNAUTH,  NOT_FOUND,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}}
+#define SUGGESTION_UNIT_ROWS(pattern, st) \
+    {"POST", pattern, T_HOME, \
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      OK(st),         FORBIDDEN,      FORBIDDEN}}, \
+    {"POST", pattern, T_FOREIGN, \
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      NOT_FOUND,      FORBIDDEN,      FORBIDDEN}}
 /* clang-format on */
 
 typedef struct {
@@ -371,6 +396,49 @@ static const walk_row_t walk[] = {
     {"GET", "/api/v1/drafts/:id/report.xlsx", T_FOREIGN,
         {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
     REGION_STAFF_ROWS("POST", "/api/v1/comments/:id/adopt"),
+    /* deputy suggestions (SPEC §5): a deputy writes, edits, submits and rates their own (a
+     * neighbour county's is 404) and answers an invitation to co-sign; the office of the region
+     * reviews and assigns (a neighbour's is 404); a unit takes the steps of what is assigned to it
+     * (another county's is 404); the office and members read the supervision lists; the office
+     * and a unit print a unit's 交办单 (another unit's is 404); the public reads published replies.
+     * Every step is sent to a fresh suggestion already in the state it needs (set up behind the
+     * API), so the answer is the policy's */
+    {"GET", "/api/v1/suggestions", T_NONE,
+        {UNAUTH,  OK(200),          FORBIDDEN,      OK(200),        OK(200),        OK(200),        OK(200)}},
+    {"POST", "/api/v1/suggestions", T_NONE,
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      OK(201),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN}},
+    SUGGESTION_SUPERVISE_ROW("/api/v1/suggestions/overdue"),
+    SUGGESTION_SUPERVISE_ROW("/api/v1/suggestions/near-deadline"),
+    SUGGESTION_SUPERVISE_ROW("/api/v1/suggestions/follow-up"),
+    SUGGESTION_SUPERVISE_ROW("/api/v1/suggestions/league"),
+    {"GET", "/api/v1/suggestions/published", T_NONE,
+        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    SUGGESTION_SHEET_ROWS("/api/v1/suggestions/sheet"),
+    SUGGESTION_SHEET_ROWS("/api/v1/suggestions/sheet.xlsx"),
+    {"GET", "/api/v1/suggestions/:id", T_HOME,
+        {UNAUTH,  OK(200),          FORBIDDEN,      OK(200),        OK(200),        OK(200),        OK(200)}},
+    {"GET", "/api/v1/suggestions/:id", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        FORBIDDEN,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND}},
+    {"GET", "/api/v1/suggestions/:id/attachments/:file", T_HOME,
+        {UNAUTH,  OK(200),          FORBIDDEN,      OK(200),        OK(200),        OK(200),        OK(200)}},
+    {"GET", "/api/v1/suggestions/:id/attachments/:file", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        FORBIDDEN,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND}},
+    SUGGESTION_DEPUTY_ROWS("PATCH", "/api/v1/suggestions/:id", 200),
+    SUGGESTION_DEPUTY_ROWS("POST", "/api/v1/suggestions/:id/attachments", 201),
+    SUGGESTION_DEPUTY_ROWS("POST", "/api/v1/suggestions/:id/submit", 200),
+    SUGGESTION_DEPUTY_ROWS("POST", "/api/v1/suggestions/:id/cosign", 200),
+    SUGGESTION_DEPUTY_ROWS("POST", "/api/v1/suggestions/:id/evaluate", 200),
+    SUGGESTION_DEPUTY_ROWS("POST", "/api/v1/suggestions/:id/rate-result", 200),
+    SUGGESTION_OFFICE_ROWS("/api/v1/suggestions/:id/accept"),
+    SUGGESTION_OFFICE_ROWS("/api/v1/suggestions/:id/return"),
+    SUGGESTION_OFFICE_ROWS("/api/v1/suggestions/:id/to-letter"),
+    SUGGESTION_OFFICE_ROWS("/api/v1/suggestions/:id/assign"),
+    SUGGESTION_OFFICE_ROWS("/api/v1/suggestions/:id/reassign"),
+    SUGGESTION_UNIT_ROWS("/api/v1/suggestions/:id/contest", 200),
+    SUGGESTION_UNIT_ROWS("/api/v1/suggestions/:id/start", 200),
+    SUGGESTION_UNIT_ROWS("/api/v1/suggestions/:id/contacts", 201),
+    SUGGESTION_UNIT_ROWS("/api/v1/suggestions/:id/co-opinion", 200),
+    SUGGESTION_UNIT_ROWS("/api/v1/suggestions/:id/reply", 200),
 };
 /* clang-format on */
 #define NWALK (sizeof(walk) / sizeof(walk[0]))
@@ -873,7 +941,9 @@ static char cancel_phone4[5];
 
 static bool is_photo_upload(const walk_row_t *row)
 {
-    return strcmp(row->method, "POST") == 0 && strcmp(row->pattern, "/api/v1/activities/:id/photos") == 0;
+    /* a suggestion's attachment takes the same image */
+    return strcmp(row->method, "POST") == 0 && (strcmp(row->pattern, "/api/v1/activities/:id/photos") == 0 ||
+                                                strcmp(row->pattern, "/api/v1/suggestions/:id/attachments") == 0);
 }
 
 /* A Beijing time days from now at hh:00, as the forms type it. */
@@ -1047,6 +1117,152 @@ static bool reception_path(const walk_row_t *row, int caller, char *out, size_t 
     return true;
 }
 
+/* ---- deputy suggestions ---- */
+
+/* The state (and the rows beside it) a fresh suggestion needs for each step, by the route's tail. */
+static const struct {
+    const char *tail, *state;
+} suggestion_stages[] = {
+    {"", "assigned"},          {"/attachments/:file", "assigned"}, {"/attachments", "draft"},
+    {"/submit", "draft"},      {"/cosign", "submitted"},          {"/accept", "submitted"},
+    {"/return", "submitted"},  {"/to-letter", "submitted"},       {"/assign", "accepted"},
+    {"/reassign", "contested"}, {"/contest", "assigned"},         {"/start", "assigned"},
+    {"/contacts", "assigned"}, {"/co-opinion", "assigned"},       {"/reply", "handling"},
+    {"/evaluate", "replied"},  {"/rate-result", "evaluated"},
+};
+
+/* The first result of an SQL query as a number, for the setup behind the API. */
+static long long walk_query(const char *fmt, ...)
+{
+    char sql[1024], out[32] = "";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    if (db_query(&w.server, sql, out, sizeof(out)) != 0)
+        fail_msg("setting up: %s", sql);
+    return atoll(out);
+}
+
+static long long county_congress(void)
+{
+    static long long id;
+    if (id == 0)
+        id = walk_query("SELECT id FROM congresses WHERE level = 4 AND region_code = '%s'", HOME_REGION);
+    return id;
+}
+
+/* A fresh suggestion of the county in the state the step of tail needs: in 如东县 led by the demo
+ * deputy (who is invited to co-sign another's instead, for the cosign step), in 如皋市 by another
+ * deputy of its congress; assigned to the county's unit (as a co-unit, for the co-opinion step), with a file. */
+static long long walk_suggestion(int county, const char *tail)
+{
+    const char *state = NULL;
+    for (size_t i = 0; i < sizeof(suggestion_stages) / sizeof(*suggestion_stages); i++)
+        if (strcmp(suggestion_stages[i].tail, tail) == 0)
+            state = suggestion_stages[i].state;
+    if (state == NULL)
+        fail_msg("no stage is known for suggestion step %s", tail);
+    long long other = walk_query("SELECT max(id) FROM deputies WHERE id <> %lld", w.deputy_id);
+    bool own = county == RUDONG && strcmp(tail, "/cosign") != 0;
+    long long now = (long long)time(NULL), unit = w.county[county].unit_id;
+    char sql[1024];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO suggestions (deputy_id, region_code, title, content, state, congress_id, session,"
+             " reply_category, reply_type, reply_text, rating, due, contest_due, created_at, updated_at)"
+             " VALUES (%lld, '%s', '巡查建议', '巡查内容', '%s', %s, 'recess', %s, %s, %s, %s, %lld, %lld, %lld, %lld)",
+             own ? w.deputy_id : other, w.county[county].region, state, "$congress",
+             strcmp(state, "replied") == 0 || strcmp(state, "evaluated") == 0 ? "'A'" : "NULL",
+             strcmp(state, "replied") == 0 || strcmp(state, "evaluated") == 0 ? "'solve'" : "NULL",
+             strcmp(state, "replied") == 0 || strcmp(state, "evaluated") == 0 ? "'已解决'" : "NULL",
+             strcmp(state, "evaluated") == 0 ? "'satisfied'" : "NULL", now + 60 * 86400, now + 10 * 86400, now, now);
+    char congress[24], *mark = strstr(sql, "$congress");
+    snprintf(congress, sizeof(congress), "%lld", county == RUDONG ? county_congress() : w.foreign_record[0]);
+    if (mark) {
+        char rest[512];
+        snprintf(rest, sizeof(rest), "%s", mark + 9);
+        snprintf(mark, sizeof(sql) - (size_t)(mark - sql), "%s%s", congress, rest);
+    }
+    if (db_exec(&w.server, sql) != 0)
+        fail_msg("setting up: %s", sql);
+    long long id = walk_query("SELECT max(id) FROM suggestions");
+    bool assigned = strcmp(state, "draft") != 0 && strcmp(state, "submitted") != 0 && strcmp(state, "accepted") != 0;
+    if (assigned)
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO suggestion_units (suggestion_id, unit_id, role, state, created_at, updated_at)"
+                 " VALUES (%lld, %lld, '%s', '%s', %lld, %lld)",
+                 id, unit, strcmp(tail, "/co-opinion") == 0 ? "co" : "lead",
+                 strcmp(state, "contested") == 0 ? "contested" : "assigned", now, now);
+    if (assigned && db_exec(&w.server, sql) != 0)
+        fail_msg("setting up: %s", sql);
+    /* the demo deputy is invited to co-sign only in 如东县; elsewhere it is none of theirs */
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO suggestion_cosigners (suggestion_id, deputy_id, invited_at) VALUES (%lld, %lld, %lld);"
+             "INSERT INTO suggestion_attachments (suggestion_id, name, mime, bytes, data, created_at)"
+             " VALUES (%lld, 'walk.pdf', 'application/pdf', 9, '%%PDF-1.4\n', %lld)",
+             id, own || county == RUGAO ? other : w.deputy_id, now, id, now);
+    if (db_exec(&w.server, sql) != 0)
+        fail_msg("setting up: %s", sql);
+    return id;
+}
+
+/* The body of a suggestion route; NULL for reads (and the attachment, sent as a photo). */
+static json_t *suggestion_body(const walk_row_t *row, int caller)
+{
+    const char *tail = after(row->pattern, "/api/v1/suggestions/:id");
+    long long unit = w.county[county_of(caller, row->target)].unit_id;
+    if (strcmp(row->method, "GET") == 0)
+        return NULL;
+    if (tail == NULL)
+        return json_pack("{s:s, s:s, s:I, s:s}", "title", "巡查建议", "content", "巡查内容", "congress_id",
+                         (json_int_t)county_congress(), "session", "recess");
+    if (strcmp(row->method, "PATCH") == 0)
+        return json_pack("{s:s}", "title", "巡查改名");
+    if (strcmp(tail, "/cosign") == 0)
+        return json_pack("{s:b}", "confirm", 1);
+    if (strcmp(tail, "/assign") == 0 || strcmp(tail, "/reassign") == 0)
+        return json_pack("{s:I}", "lead_unit_id", (json_int_t)unit);
+    if (strcmp(tail, "/contacts") == 0)
+        return json_pack("{s:s, s:s}", "stage", "before", "text", "巡查沟通");
+    if (strcmp(tail, "/reply") == 0)
+        return json_pack("{s:s, s:s, s:s, s:s}", "category", "A", "type", "solve", "text", "巡查答复", "signed_by",
+                         "巡查");
+    if (strcmp(tail, "/evaluate") == 0 || strcmp(tail, "/rate-result") == 0)
+        return json_pack("{s:s}", "rating", "satisfied");
+    if (strcmp(tail, "/return") == 0 || strcmp(tail, "/to-letter") == 0 || strcmp(tail, "/contest") == 0 ||
+        strcmp(tail, "/co-opinion") == 0)
+        return json_pack("{s:s}", "text", "巡查说明");
+    return json_object(); /* submit, accept, start */
+}
+
+/* The path of a suggestion route: a fresh suggestion for :id, the county's unit for a sheet. */
+static bool suggestion_path(const walk_row_t *row, int caller, char *out, size_t len)
+{
+    const char *p = row->pattern, *tail = after(p, "/api/v1/suggestions/:id");
+    int county = county_of(caller, row->target);
+    if (after(p, "/api/v1/suggestions") == NULL)
+        return false;
+    if (after(p, "/api/v1/suggestions/sheet")) {
+        time_t today = time(NULL) + 8 * 3600;
+        struct tm tm;
+        char day[11];
+        strftime(day, sizeof(day), "%Y-%m-%d", gmtime_r(&today, &tm));
+        snprintf(out, len, "%s?unit=%lld&from=%s", p, w.county[county].unit_id, day);
+    } else if (strcmp(p, "/api/v1/suggestions/league") == 0) {
+        snprintf(out, len, "%s?congress=%lld&session=recess", p, county_congress());
+    } else if (tail == NULL) {
+        snprintf(out, len, "%s", p);
+    } else {
+        long long id = walk_suggestion(county, strcmp(row->method, "PATCH") == 0 ? "/attachments" : tail);
+        if (strcmp(tail, "/attachments/:file") == 0)
+            snprintf(out, len, "/api/v1/suggestions/%lld/attachments/%lld", id,
+                     walk_query("SELECT id FROM suggestion_attachments WHERE suggestion_id = %lld", id));
+        else
+            snprintf(out, len, "/api/v1/suggestions/%lld%s", id, tail);
+    }
+    return true;
+}
+
 static int walk_setup(void **state)
 {
     (void)state;
@@ -1125,7 +1341,7 @@ static long long target_id(const walk_row_t *row, int caller, target_t t)
 static void fill_path(const walk_row_t *row, int caller, char *out, size_t len)
 {
     if (campaign_path(row, caller, out, len) || draft_path(row, caller, out, len) ||
-        reception_path(row, caller, out, len))
+        reception_path(row, caller, out, len) || suggestion_path(row, caller, out, len))
         return;
     const char *param = strstr(row->pattern, ":id");
     const char *code = strstr(row->pattern, ":code");
@@ -1197,6 +1413,8 @@ static char *valid_body(const walk_row_t *row, int caller)
                after(row->pattern, "/api/v1/rules/") || strstr(row->pattern, "/rules") ||
                after(row->pattern, "/api/v1/visits")) {
         body = reception_body(row, caller);
+    } else if (after(row->pattern, "/api/v1/suggestions")) {
+        body = suggestion_body(row, caller);
     } else if (after(row->pattern, "/api/v1/campaigns")) {
         body = campaign_body(row, caller);
     } else if (after(row->pattern, "/api/v1/drafts") || after(row->pattern, "/api/v1/comments/")) {
