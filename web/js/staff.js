@@ -1,7 +1,7 @@
 /* staff: the staff workspace - sign in and out, change password, and for admins the
  * accounts of their region, a form to create one, and the registry (registry.js). Staff,
  * admins and deputies get the opinions inbox (inbox.js); unit accounts their referrals
- * (unit_inbox.js). */
+ * (unit_inbox.js). Deputies, admins, units and members get deputies' suggestions (suggestions.js). */
 
 import {initI18n, t, has, getLang} from './i18n.js';
 import {api, setCsrfToken} from './api.js';
@@ -14,6 +14,7 @@ import * as reports from './reports.js';
 import * as reception from './reception.js';
 import * as campaigns from './campaigns_staff.js';
 import * as consultation from './consultation_staff.js';
+import * as suggestions from './suggestions.js';
 
 const PAGE = 100; /* accounts fetched per request */
 
@@ -62,6 +63,7 @@ function showSignedOut() {
   reception.hide();
   campaigns.hide();
   consultation.hide();
+  suggestions.hide();
 }
 
 function renderMe() {
@@ -98,6 +100,7 @@ function showSignedIn(session) {
     consultation.show(state.me, {onSessionLost: sessionLost});
   if (state.me.role === 'unit')
     unitInbox.show(state.me, {onSessionLost: sessionLost});
+  suggestions.show(state.me, {onSessionLost: sessionLost});
 }
 
 /* A request answered 401 after sign-in: the session ended elsewhere (expired, password
@@ -298,6 +301,7 @@ function start() {
       registry.render();
       inbox.render();
       unitInbox.render();
+      suggestions.render();
       reports.render();
       reception.render();
       campaigns.render();
