@@ -197,6 +197,7 @@ int api_suggestions_rate_result(http_req_t *r);
 int api_suggestions_overdue(http_req_t *r);
 int api_suggestions_near(http_req_t *r);
 int api_suggestions_follow_up(http_req_t *r);
+int api_suggestions_supervised(http_req_t *r);
 int api_suggestions_league(http_req_t *r);
 int api_suggestions_published(http_req_t *r);
 int api_suggestions_sheet(http_req_t *r);

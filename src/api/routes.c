@@ -133,6 +133,7 @@ const http_route_t api_routes[] = {
     {"GET", "/api/v1/suggestions/overdue", api_suggestions_overdue, "suggestion.supervise"},
     {"GET", "/api/v1/suggestions/near-deadline", api_suggestions_near, "suggestion.supervise"},
     {"GET", "/api/v1/suggestions/follow-up", api_suggestions_follow_up, "suggestion.supervise"},
+    {"GET", "/api/v1/suggestions/supervised", api_suggestions_supervised, "suggestion.supervised"},
     {"GET", "/api/v1/suggestions/league", api_suggestions_league, "suggestion.supervise"},
     {"GET", "/api/v1/suggestions/published", api_suggestions_published, "suggestion.published"},
     {"GET", "/api/v1/suggestions/sheet", api_suggestions_sheet, "suggestion.sheet"},

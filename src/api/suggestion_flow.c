@@ -237,10 +237,63 @@ static int step(suggestion_write_t *f, store_t *db, store_suggestion_t *s, int64
     return rc;
 }
 
+typedef struct {
+    store_t *db;
+    int64_t congress_id;
+    char names[192]; /* "name (id), ..." of those who do not sit in it */
+    int n, left_out;
+    int rc;
+} seat_check_t;
+
+static int check_seat(const store_cosigner_t *c, void *arg)
+{
+    seat_check_t *k = arg;
+    bool sits = false;
+    k->rc = store_suggestion_deputy_sits(k->db, c->deputy_id, k->congress_id, &sits);
+    if (k->rc != STORE_OK)
+        return 1;
+    if (sits)
+        return 0;
+    char one[96];
+    int len =
+        snprintf(one, sizeof(one), "%s%s (%lld)", k->n ? ", " : "", c->name ? c->name : "", (long long)c->deputy_id);
+    size_t used = strlen(k->names);
+    if (len > 0 && len < (int)sizeof(one) && used + (size_t)len < sizeof(k->names))
+        memcpy(k->names + used, one, (size_t)len + 1); /* whole names only: never a cut character */
+    else
+        k->left_out++;
+    k->n++;
+    return 0;
+}
+
+/* SPEC §5: a draft moved to another congress keeps only co-signers who sit in it; those who do
+ * not are named, unless the same edit gives a new list (read_draft checked that one). */
+static int check_cosigners_sit(suggestion_write_t *f, store_t *db, const store_suggestion_t *s)
+{
+    if (f->op != SUGGESTION_OP_EDIT || !f->has_congress || f->ncosigners >= 0)
+        return STORE_OK;
+    seat_check_t k = {.db = db, .congress_id = f->draft.congress_id, .rc = STORE_OK};
+    int rc = store_suggestion_cosigners_each(db, s->id, check_seat, &k);
+    if (rc == STORE_OK)
+        rc = k.rc;
+    if (rc != STORE_OK || k.n == 0)
+        return rc;
+    char message[sizeof(f->problem)], more[32] = "";
+    if (k.left_out)
+        snprintf(more, sizeof(more), " and %d more", k.left_out);
+    snprintf(message, sizeof(message),
+             "co-signers who do not sit in the new congress: %s%s; give cosigners from it or leave them out", k.names,
+             more);
+    return problem(f, "cosigners", message);
+}
+
 /* create and edit: the fields given replace the draft's */
 static int write_draft(suggestion_write_t *f, store_t *db, store_suggestion_t *s, int64_t now)
 {
     store_suggestion_t *d = &f->draft;
+    int rc = check_cosigners_sit(f, db, s);
+    if (rc != STORE_OK)
+        return rc;
     if (f->has_title) {
         free(s->title);
         s->title = strdup(d->title);
@@ -260,7 +313,7 @@ static int write_draft(suggestion_write_t *f, store_t *db, store_suggestion_t *s
     if (f->has_consent)
         s->consent_deputy = d->consent_deputy;
     s->updated_at = now;
-    int rc = f->op == SUGGESTION_OP_CREATE ? store_suggestion_insert(db, s, &s->id) : store_suggestion_save(db, s);
+    rc = f->op == SUGGESTION_OP_CREATE ? store_suggestion_insert(db, s, &s->id) : store_suggestion_save(db, s);
     if (rc == STORE_OK && f->op == SUGGESTION_OP_CREATE)
         rc = store_suggestion_save(db, s); /* category, consent and the rest in one place */
     if (rc == STORE_OK && f->ncosigners >= 0)

@@ -47,7 +47,7 @@ typedef struct {
     /* the outcome */
     const char *refused_state, *refused_message;
     const char *problem_field;
-    char problem[160];
+    char problem[320];
     int64_t made_id;
 } suggestion_write_t;
 

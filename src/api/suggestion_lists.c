@@ -143,6 +143,20 @@ int api_suggestions_follow_up(http_req_t *r)
     return supervision_list(r, SUGGESTION_LIST_FOLLOW_UP);
 }
 
+/* GET /api/v1/suggestions/supervised: the key suggestions (重点督办) whose supervising member is
+ * the actor, in any state, newest first; ?state, ?congress and ?session narrow it. */
+int api_suggestions_supervised(http_req_t *r)
+{
+    store_suggestion_filter_t f = {.kind = SUGGESTION_LIST_SUPERVISED};
+    long limit;
+    policy_target_t self = {.user_id = http_actor(r)->user_id};
+    if (!http_authorize(r, &self, false) || !read_filter(r, &f, &limit))
+        return 0;
+    f.user_id = http_actor(r)->user_id;
+    answer_list(r, &f, limit, false);
+    return 0;
+}
+
 /* The public page of replies published with both consents; ?region narrows it. */
 int api_suggestions_published(http_req_t *r)
 {

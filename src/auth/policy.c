@@ -144,7 +144,8 @@ static const policy_row_t rows[] = {
     /* deputy suggestions (SPEC §5): a deputy writes them, and a draft is theirs alone; co-signers
      * read what they were invited to; the office of the region reviews, numbers and assigns; a
      * unit sees and handles only what is assigned to it; standing-committee members read the
-     * region's and its supervision lists; the public reads replies published with consent */
+     * region's and its supervision lists, and each member the key suggestions (重点督办) naming
+     * their own account as supervisor; the public reads replies published with consent */
     {"suggestion.create", ROLE_DEPUTY, RULE_SIGNED_IN},
     {"suggestion.list", ROLE_ADMIN, RULE_REGION},
     {"suggestion.list", ROLE_DEPUTY, RULE_DEPUTY},
@@ -161,6 +162,7 @@ static const policy_row_t rows[] = {
     {"suggestion.evaluate", ROLE_DEPUTY, RULE_DEPUTY},
     {"suggestion.supervise", ROLE_ADMIN, RULE_REGION},
     {"suggestion.supervise", ROLE_MEMBER, RULE_REGION},
+    {"suggestion.supervised", ROLE_MEMBER, RULE_SELF},
     {"suggestion.sheet", ROLE_ADMIN, RULE_REGION},
     {"suggestion.sheet", ROLE_UNIT, RULE_UNIT},
     {"suggestion.published", ROLE_PUBLIC, RULE_ANYONE},

@@ -115,19 +115,20 @@ int store_contacts_each(store_t *db, int64_t id, int (*fn)(const store_contact_t
 
 /* Lists, newest first (by id) unless said otherwise. */
 typedef enum {
-    SUGGESTION_LIST_REGION,    /* the office's board and members: everything but drafts */
-    SUGGESTION_LIST_DEPUTY,    /* led (drafts too) or co-signed (never another's draft) */
-    SUGGESTION_LIST_UNIT,      /* assigned to the unit */
-    SUGGESTION_LIST_OVERDUE,   /* past due while units hold it, by due */
-    SUGGESTION_LIST_NEAR,      /* due in [now, until] while units hold it, by due */
-    SUGGESTION_LIST_FOLLOW_UP, /* 回头看: B commitments due, result not rated, by date */
-    SUGGESTION_LIST_PUBLISHED, /* replies both sides consented to publish */
+    SUGGESTION_LIST_REGION,     /* the office's board and members: everything but drafts */
+    SUGGESTION_LIST_DEPUTY,     /* led (drafts too) or co-signed (never another's draft) */
+    SUGGESTION_LIST_UNIT,       /* assigned to the unit */
+    SUGGESTION_LIST_OVERDUE,    /* past due while units hold it, by due */
+    SUGGESTION_LIST_NEAR,       /* due in [now, until] while units hold it, by due */
+    SUGGESTION_LIST_FOLLOW_UP,  /* 回头看: B commitments due, result not rated, by date */
+    SUGGESTION_LIST_PUBLISHED,  /* replies both sides consented to publish */
+    SUGGESTION_LIST_SUPERVISED, /* key suggestions whose supervisor is user_id (重点督办) */
 } suggestion_list_kind_t;
 
 typedef struct {
     suggestion_list_kind_t kind;
     const char *region_lo, *region_hi;
-    int64_t deputy_id, unit_id, congress_id;
+    int64_t deputy_id, unit_id, congress_id, user_id;
     const char *state, *session; /* NULL: any */
     int64_t after;               /* id paging (newest-first lists) */
     int64_t now, until;
@@ -144,6 +145,8 @@ typedef struct {
 } store_league_row_t;
 int store_suggestion_league(store_t *db, int64_t congress_id, const char *session, const char *region_lo,
                             const char *region_hi, int (*fn)(const store_league_row_t *row, void *arg), void *arg);
+/* Its SQL (over the rollup suggestion_unit_figures), for the query-plan test. */
+const char *store_suggestion_league_sql(void);
 
 /* 交办单: what was assigned to unit in [from, to], by assignment time; role is the unit's. */
 int store_suggestion_sheet(store_t *db, int64_t unit_id, int64_t from, int64_t to,

@@ -399,8 +399,9 @@ static const walk_row_t walk[] = {
     /* deputy suggestions (SPEC §5): a deputy writes, edits, submits and rates their own (a
      * neighbour county's is 404) and answers an invitation to co-sign; the office of the region
      * reviews and assigns (a neighbour's is 404); a unit takes the steps of what is assigned to it
-     * (another county's is 404); the office and members read the supervision lists; the office
-     * and a unit print a unit's 交办单 (another unit's is 404); the public reads published replies.
+     * (another county's is 404); the office and members read the supervision lists, a member the
+     * key suggestions they supervise; the office and a unit print a unit's 交办单 (another unit's
+     * is 404); the public reads published replies.
      * Every step is sent to a fresh suggestion already in the state it needs (set up behind the
      * API), so the answer is the policy's */
     {"GET", "/api/v1/suggestions", T_NONE,
@@ -411,6 +412,9 @@ static const walk_row_t walk[] = {
     SUGGESTION_SUPERVISE_ROW("/api/v1/suggestions/near-deadline"),
     SUGGESTION_SUPERVISE_ROW("/api/v1/suggestions/follow-up"),
     SUGGESTION_SUPERVISE_ROW("/api/v1/suggestions/league"),
+    /* the key suggestions a member supervises: members alone (their own account's) */
+    {"GET", "/api/v1/suggestions/supervised", T_NONE,
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200),        FORBIDDEN}},
     {"GET", "/api/v1/suggestions/published", T_NONE,
         {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
     SUGGESTION_SHEET_ROWS("/api/v1/suggestions/sheet"),

@@ -6,9 +6,9 @@
 // suggestion supervised by the demo member; the co-unit sends its opinion; the lead unit reads
 // it, starts, logs a contact, is told the date a B reply needs, and replies A; the deputy rates it
 // 不满意, the unit replies again, the deputy rates it 满意 and then the result; the member's
-// supervision view shows the unit's row in the league table; the public page shows the reply at
-// 360 px; the office's 交办单 lists it with its .xlsx. Also: a unit contests an assignment and the
-// office reassigns it.
+// supervision view lists it first among the key suggestions they supervise and shows the unit's
+// row in the league table; the public page shows the reply at 360 px; the office's 交办单 lists it
+// with its .xlsx. Also: a unit contests an assignment and the office reassigns it.
 //
 // A real `liaison serve` with a fresh demo database (tests/e2e/lib/server.mjs).
 // Env (set by ctest): LIAISON_BIN (the binary), LIAISON_WEB_DIR (web/).
@@ -383,6 +383,17 @@ test('deputy_rates_the_second_reply_satisfied_and_then_the_result', {timeout: 60
 test('member_sees_the_unit_in_the_league_table_with_all_its_rates', {timeout: 60000}, async () => {
   const page = await workspace('member', 'sgm', NARROW);
   const view = page.getByRole('region', {name: '建议督办'});
+  // first the key suggestions the member supervises: ours, closed, with its lead unit and deadline
+  await view.locator('#sgs-supervised').waitFor();
+  assert.equal(await view.locator('h3').first().textContent(), '我督办的重点建议');
+  const mine = view.locator(`#sgs-supervised tr[data-id="${data.id}"]`);
+  await mine.waitFor();
+  const cells = (await mine.locator('td').allTextContents()).map((s) => s.trim());
+  assert.match(cells[1], new RegExp(TITLE));
+  assert.equal(cells[2], '办结');
+  assert.equal(cells[3], data.unitName);
+  assert.match(cells[4], /^\d{4}-\d{2}-\d{2}$/);
+  assert.equal(cells[5], '已答复');
   await view.getByLabel('人民代表大会').selectOption({label: data.congress.name});
   await view.getByLabel('提出时间').selectOption({label: '大会期间'});
   await view.getByRole('button', {name: '统计'}).click();

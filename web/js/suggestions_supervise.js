@@ -3,16 +3,20 @@
  * those near it (/near-deadline), the 回头看 list of B commitments whose date has passed and whose
  * result is not rated yet (/follow-up), and the league table of the lead units for a congress and
  * session (/league: 办结率, A类解决率, 满意率, 解决问题型占比), each rate written as a number beside
- * its bar. */
+ * its bar. A member sees first the key suggestions (重点督办) naming them as supervisor
+ * (/supervised), with state, lead unit, deadline and its flag. */
 
 import {t} from './i18n.js';
 import {api} from './api.js';
 import {$, h} from './dom.js';
 import {say, capitalize} from './forms.js';
-import {loadAll, badge} from './inbox_common.js';
-import {SESSIONS, control, sw, nameOf, numberText, beijingDate, percent, problemText} from './suggestions_common.js';
+import {loadAll, badge, flagBadge} from './inbox_common.js';
+import {SESSIONS, control, sw, nameOf, numberText, beijingDate, percent, problemText, stateBadge}
+  from './suggestions_common.js';
 
 const LISTS = ['overdue', 'near-deadline', 'follow-up'];
+const MINE = 'supervised'; /* members only: the key suggestions they supervise */
+const DONE = ['replied', 'evaluated', 'closed'];
 const RATES = [['completed', 'rate_completed'], ['a_count', 'rate_a'], ['satisfied', 'rate_satisfied'],
   ['solve_count', 'rate_solve']];
 
@@ -24,21 +28,32 @@ function dateOf(s, list) {
   return s.due ? beijingDate(s.due) : '';
 }
 
+/* The deadline flag of one's own key suggestion, as text even when all is well. */
+function flagCell(s) {
+  if (DONE.includes(s.state))
+    return h('td', {class: 'muted'}, t('sg.sup.flag_done'));
+  return h('td', null, flagBadge(s.flag) || h('span', {class: 'muted'}, t('sg.sup.flag_none')));
+}
+
 function listTable(list) {
   const items = state.lists[list];
   if (!items)
     return null;
+  const mine = list === MINE;
   if (!items.length)
-    return h('p', {class: 'muted'}, t('sg.sup.none'));
+    return h('p', {class: 'muted'}, t(mine ? 'sg.sup.mine_none' : 'sg.sup.none'));
+  const cols = mine ? ['sg.col.number', 'sg.col.title', 'sg.col.state', 'sg.col.lead_unit', 'sg.col.due', 'sg.col.flag']
+    : ['sg.col.number', 'sg.col.title', 'sg.col.lead_unit', list === 'follow-up' ? 'sg.col.commitment' : 'sg.col.due'];
   return h('div', {class: 'table-scroll', role: 'region', tabindex: '0', 'aria-labelledby': `sgs-${list}-heading`},
     h('table', {class: 'sg-table'},
-      h('thead', null, h('tr', null, ['sg.col.number', 'sg.col.title', 'sg.col.lead_unit',
-        list === 'follow-up' ? 'sg.col.commitment' : 'sg.col.due'].map((k) => h('th', {scope: 'col'}, t(k))))),
-      h('tbody', null, items.map((s) => h('tr', null,
+      h('thead', null, h('tr', null, cols.map((k) => h('th', {scope: 'col'}, t(k))))),
+      h('tbody', null, items.map((s) => h('tr', {'data-id': String(s.id)},
         h('td', {class: 'nowrap'}, numberText(s)),
-        h('td', null, s.title, s.key ? [' ', badge('urgent', t('sg.key'))] : null),
+        h('td', null, s.title, s.key && !mine ? [' ', badge('urgent', t('sg.key'))] : null),
+        mine ? h('td', null, stateBadge(s)) : null,
         h('td', null, nameOf(s.lead_unit)),
-        h('td', {class: 'nowrap'}, dateOf(s, list)))))));
+        h('td', {class: 'nowrap'}, dateOf(s, list)),
+        mine ? flagCell(s) : null)))));
 }
 
 function rateCell(count, rate) {
@@ -63,8 +78,12 @@ function leagueTable() {
         RATES.map(([count, rate]) => rateCell(u[count], u[rate])))))));
 }
 
+function shownLists() {
+  return state.me && state.me.role === 'member' ? [MINE, ...LISTS] : LISTS;
+}
+
 function render() {
-  for (const list of LISTS) {
+  for (const list of shownLists()) {
     const slot = $(`sgs-${list}`);
     if (slot)
       slot.replaceChildren(...[listTable(list)].filter(Boolean));
@@ -77,8 +96,9 @@ function render() {
 async function loadLists() {
   say('sgs-error', null);
   try {
-    const answers = await Promise.all(LISTS.map((l) => api('GET', `/api/v1/suggestions/${l}?limit=100`)));
-    LISTS.forEach((l, i) => { state.lists[l] = (answers[i] && answers[i].items) || []; });
+    const lists = shownLists();
+    const answers = await Promise.all(lists.map((l) => api('GET', `/api/v1/suggestions/${l}?limit=100`)));
+    lists.forEach((l, i) => { state.lists[l] = (answers[i] && answers[i].items) || []; });
     render();
   } catch (err) {
     if (!state.lost(err))
@@ -108,7 +128,8 @@ async function loadLeague(event) {
 }
 
 function build() {
-  const heads = {'overdue': 'sg.sup.overdue', 'near-deadline': 'sg.sup.near', 'follow-up': 'sg.sup.follow_up'};
+  const heads = {[MINE]: 'sg.sup.mine', 'overdue': 'sg.sup.overdue', 'near-deadline': 'sg.sup.near',
+    'follow-up': 'sg.sup.follow_up'};
   const form = h('form', {id: 'sgs-league-form', class: 'book-form', 'aria-labelledby': 'sgs-league-heading'},
     control('sgs', 'congress', 'sg.field.congress', {type: 'select',
       options: state.congresses.map((c) => [String(c.id), c.name])}),
@@ -118,7 +139,7 @@ function build() {
   form.addEventListener('submit', loadLeague);
   $('supervise-root').replaceChildren(
     h('p', {id: 'sgs-error', class: 'form-error', role: 'alert'}),
-    ...LISTS.map((l) => h('section', {'aria-labelledby': `sgs-${l}-heading`},
+    ...shownLists().map((l) => h('section', {'aria-labelledby': `sgs-${l}-heading`},
       h('h3', {id: `sgs-${l}-heading`, 'data-i18n': heads[l]}, t(heads[l])),
       h('div', {id: `sgs-${l}`}))),
     h('section', {'aria-labelledby': 'sgs-league-heading'},
