@@ -35,6 +35,7 @@ bench: build
 	bench/opinions.sh
 	bench/schedule.sh
 	bench/bookings.sh
+	bench/league.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

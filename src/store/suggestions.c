@@ -621,6 +621,8 @@ static const char *list_sql(suggestion_list_kind_t kind)
         return "SELECT " COLUMNS FROM " WHERE s.reply_text IS NOT NULL AND s.consent_deputy = 1 AND s.consent_unit = 1"
                " AND s.state IN ('replied', 'evaluated', 'closed') AND s.region_code >= $1 AND s.region_code < "
                "$2" FILTERS PAGE;
+    case SUGGESTION_LIST_SUPERVISED:
+        return "SELECT " COLUMNS FROM " WHERE s.key_suggestion = 1 AND s.supervisor_user_id = $9" FILTERS PAGE;
     }
     return NULL;
 }
@@ -644,29 +646,31 @@ int store_suggestions_list(store_t *db, const store_suggestion_filter_t *f,
         f->kind == SUGGESTION_LIST_OVERDUE || f->kind == SUGGESTION_LIST_NEAR || f->kind == SUGGESTION_LIST_FOLLOW_UP;
     store_bind_int(st, 8, by_time ? f->now : 0);
     store_bind_int(st, 9,
-                   f->kind == SUGGESTION_LIST_DEPUTY ? f->deputy_id
-                   : f->kind == SUGGESTION_LIST_UNIT ? f->unit_id
-                   : f->kind == SUGGESTION_LIST_NEAR ? f->until
-                                                     : 0);
+                   f->kind == SUGGESTION_LIST_DEPUTY       ? f->deputy_id
+                   : f->kind == SUGGESTION_LIST_UNIT       ? f->unit_id
+                   : f->kind == SUGGESTION_LIST_NEAR       ? f->until
+                   : f->kind == SUGGESTION_LIST_SUPERVISED ? f->user_id
+                                                           : 0);
     return each_suggestion(st, fn, arg);
 }
 
-#define COMPLETED "s.state IN ('replied', 'evaluated', 'closed')"
+/* 督: the league table reads the rollup of migrations/014_suggestion_league.sql, which its
+ * triggers keep current on every write; rows whose figures fell to zero are left out. */
+static const char league_sql[] =
+    "SELECT f.unit_id, coalesce(u.name, ''), sum(f.assigned), sum(f.completed), sum(f.a_count), sum(f.rated),"
+    " sum(f.satisfied), sum(f.solve_count) FROM suggestion_unit_figures f LEFT JOIN units u ON u.id = f.unit_id"
+    " WHERE f.congress_id = $1 AND f.session = $2 AND f.region_code >= $3 AND f.region_code < $4"
+    " GROUP BY f.unit_id HAVING sum(f.assigned) > 0 ORDER BY f.unit_id";
+
+const char *store_suggestion_league_sql(void)
+{
+    return league_sql;
+}
 
 int store_suggestion_league(store_t *db, int64_t congress_id, const char *session, const char *region_lo,
                             const char *region_hi, int (*fn)(const store_league_row_t *row, void *arg), void *arg)
 {
-    store_stmt_t *st = store_prepare(
-        /* the rates count completed suggestions only: one sent back (重办) keeps its old reply and
-         * rating until the new reply, and counts again only then */
-        db, "SELECT su.unit_id, coalesce(u.name, ''), count(*), sum(" COMPLETED "),"
-            " sum(" COMPLETED " AND s.reply_category = 'A'), sum(" COMPLETED " AND s.rating IS NOT NULL),"
-            " sum(" COMPLETED " AND s.rating IN ('satisfied', 'basic')), sum(" COMPLETED " AND s.reply_type = 'solve')"
-            " FROM suggestions s JOIN suggestion_units su ON su.suggestion_id = s.id AND su.role = 'lead'"
-            " AND su.state <> 'replaced' LEFT JOIN units u ON u.id = su.unit_id"
-            " WHERE s.congress_id = $1 AND s.session = $2 AND s.state IN ('assigned', 'contested', 'handling',"
-            " 'replied', 'evaluated', 'closed') AND s.region_code >= $3 AND s.region_code < $4"
-            " GROUP BY su.unit_id ORDER BY su.unit_id");
+    store_stmt_t *st = store_prepare(db, league_sql);
     if (st == NULL)
         return STORE_ERR;
     store_bind_int(st, 1, congress_id);

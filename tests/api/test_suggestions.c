@@ -601,6 +601,97 @@ static void the_league_table_counts_the_same_rows_the_lists_show(void **state)
     api_res_free(r);
 }
 
+/* The rollup the league table reads (suggestion_unit_figures, kept by triggers) must hold, after
+ * every step, what the pre-rollup GROUP BY over the rows gives. Both sides as one text. */
+#define LEAD_DONE "s.state IN ('replied', 'evaluated', 'closed')"
+static void assert_rollup_matches_the_rows(const char *after)
+{
+    char fresh[4096] = "", rollup[4096] = "";
+    assert_int_equal(
+        db_query(&srv,
+                 "SELECT coalesce(group_concat(r, ';'), '') FROM (SELECT s.congress_id || ',' || s.session || ',' ||"
+                 " su.unit_id || ',' || s.region_code || ',' || count(*) || ',' || coalesce(sum(" LEAD_DONE "), 0)"
+                 " || ',' || coalesce(sum(" LEAD_DONE " AND s.reply_category = 'A'), 0) || ',' || coalesce(sum("
+                 LEAD_DONE " AND s.rating IS NOT NULL), 0) || ',' || coalesce(sum(" LEAD_DONE " AND s.rating IN"
+                 " ('satisfied', 'basic')), 0) || ',' || coalesce(sum(" LEAD_DONE " AND s.reply_type = 'solve'), 0)"
+                 " AS r FROM suggestions s JOIN suggestion_units su ON su.suggestion_id = s.id AND su.role = 'lead'"
+                 " AND su.state <> 'replaced' WHERE s.congress_id IS NOT NULL AND s.state IN ('assigned',"
+                 " 'contested', 'handling', 'replied', 'evaluated', 'closed')"
+                 " GROUP BY s.congress_id, s.session, su.unit_id, s.region_code"
+                 " ORDER BY s.congress_id, s.session, su.unit_id, s.region_code)",
+                 fresh, sizeof(fresh)),
+        0);
+    assert_int_equal(db_query(&srv,
+                              "SELECT coalesce(group_concat(r, ';'), '') FROM (SELECT congress_id || ',' || session"
+                              " || ',' || unit_id || ',' || region_code || ',' || assigned || ',' || completed || ','"
+                              " || a_count || ',' || rated || ',' || satisfied || ',' || solve_count AS r"
+                              " FROM suggestion_unit_figures WHERE assigned > 0"
+                              " ORDER BY congress_id, session, unit_id, region_code)",
+                              rollup, sizeof(rollup)),
+                     0);
+    assert_true(strlen(fresh) < sizeof(fresh) - 1);
+    if (strcmp(fresh, rollup) != 0)
+        fail_msg("after %s the league rollup differs from the rows:\n rows   %s\n rollup %s", after, fresh, rollup);
+}
+
+/* The lead unit's row of the league table as the member sees it: assigned, completed, a_count,
+ * rated, satisfied, solve_count, as "a/c/a/r/s/s" (or "none"). */
+static void league_row_of(long long unit_id, char *out, size_t cap)
+{
+    api_res_t *r = call(&member, "GET", 200, "/api/v1/suggestions/league?congress=%lld&session=recess", NULL, congress);
+    size_t i;
+    json_t *item;
+    snprintf(out, cap, "none");
+    json_array_foreach(json_object_get(r->json, "units"), i, item) if (int_of(item, "unit_id") == unit_id)
+        snprintf(out, cap, "%lld/%lld/%lld/%lld/%lld/%lld", int_of(item, "assigned"), int_of(item, "completed"),
+                 int_of(item, "a_count"), int_of(item, "rated"), int_of(item, "satisfied"), int_of(item, "solve_count"));
+    api_res_free(r);
+}
+
+static void the_league_rollup_follows_every_reply_reopening_and_reassignment(void **state)
+{
+    char before[64], now[64], body[128];
+    assert_rollup_matches_the_rows("the earlier tests");
+    league_row_of(second_unit, before, sizeof(before));
+
+    /* assigned to the demo unit, contested, reassigned to the second unit as lead */
+    long long id = assigned("榜单汇总", NULL, false);
+    assert_rollup_matches_the_rows("assign");
+    step(&unit, id, "contest", "{\"text\":\"不属于本单位职责\"}", "contested");
+    assert_rollup_matches_the_rows("contest");
+    assign_body(body, sizeof(body), second_unit, lead_unit);
+    step(&admin, id, "reassign", body, "assigned");
+    assert_rollup_matches_the_rows("reassign");
+    step(&co_unit, id, "start", NULL, "handling");
+    assert_rollup_matches_the_rows("start");
+
+    /* replied A/solve, sent back (重办), replied again C/explain, rated and so closed */
+    step(&co_unit, id, "reply", "{\"category\":\"A\",\"type\":\"solve\",\"text\":\"已解决\",\"signed_by\":\"李\"}",
+         "replied");
+    assert_rollup_matches_the_rows("reply");
+    step(&deputy, id, "evaluate", "{\"rating\":\"unsatisfied\"}", "handling");
+    assert_rollup_matches_the_rows("the reopening");
+    step(&co_unit, id, "reply",
+         "{\"category\":\"C\",\"type\":\"explain\",\"text\":\"列入规划\",\"reason\":\"资金未落实\",\"signed_by\":\"李\"}",
+         "replied");
+    assert_rollup_matches_the_rows("the second reply");
+    /* a C reply has no result to rate: the rating closes it */
+    step(&deputy, id, "evaluate", "{\"rating\":\"basic\"}", "closed");
+    assert_rollup_matches_the_rows("the rating that closes it");
+
+    /* and the table served from it moved by exactly this suggestion: one more assigned and
+     * completed, rated basic (satisfied), a C reply of the explaining type */
+    league_row_of(second_unit, now, sizeof(now));
+    long long b[6] = {0}, n[6] = {0};
+    if (strcmp(before, "none") != 0)
+        assert_int_equal(sscanf(before, "%lld/%lld/%lld/%lld/%lld/%lld", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]), 6);
+    assert_int_equal(sscanf(now, "%lld/%lld/%lld/%lld/%lld/%lld", &n[0], &n[1], &n[2], &n[3], &n[4], &n[5]), 6);
+    long long want[6] = {1, 1, 0, 1, 1, 0};
+    for (int k = 0; k < 6; k++)
+        if (n[k] - b[k] != want[k])
+            fail_msg("the second unit's league row went from %s to %s", before, now);
+}
+
 static void the_referral_sheet_lists_a_units_fortnight_as_json_and_xlsx(void **state)
 {
     long long id = handling("交办单条目", true);
@@ -691,6 +782,132 @@ static void a_draft_from_the_opinion_loop_reaches_its_deputy_with_the_opinion_li
     assert_int_equal(query_ll("SELECT suggestion_id FROM opinions WHERE id = %lld", opinion), id);
 }
 
+/* ---- a member's key suggestions ---- */
+
+/* A draft taken to assigned as a key suggestion (重点督办) supervised by the account supervisor. */
+static long long key_assigned(const char *title, long long supervisor)
+{
+    char body[160];
+    long long id = draft(title, NULL);
+    step(&deputy, id, "submit", NULL, "submitted");
+    step(&admin, id, "accept", NULL, "accepted");
+    snprintf(body, sizeof(body), "{\"lead_unit_id\":%lld,\"key\":true,\"supervisor_user_id\":%lld}", lead_unit,
+             supervisor);
+    step(&admin, id, "assign", body, "assigned");
+    return id;
+}
+
+static void a_member_lists_exactly_the_key_suggestions_they_supervise(void **state)
+{
+    client_t other = {0};
+    char body[256];
+    snprintf(body, sizeof(body),
+             "{\"username\":\"member-2\",\"display_name\":\"另一位常委\",\"password\":\"%s\",\"role\":\"member\","
+             "\"region\":\"%s\"}",
+             DEMO_PASSWORD, HOME_REGION);
+    api_res_t *r = call(&admin, "POST", 201, "/api/v1/users", body);
+    long long other_user = int_of(r->json, "id");
+    api_res_free(r);
+    assert_true(client_login(&other, &srv, "member-2", DEMO_PASSWORD));
+
+    long long mine = key_assigned("重点督办：农村饮水安全", member_user);
+    long long theirs = key_assigned("重点督办：老旧小区改造", other_user);
+    long long plain = assigned("一般建议：路灯维修", NULL, false);
+    step(&unit, mine, "start", NULL, "handling");
+
+    r = call(&member, "GET", 200, "/api/v1/suggestions/supervised?limit=200", NULL);
+    json_t *items = json_object_get(r->json, "items"), *item, *found = NULL;
+    size_t i;
+    json_array_foreach(items, i, item)
+    {
+        assert_true(json_is_true(json_object_get(item, "key"))); /* only key suggestions */
+        if (int_of(item, "id") == theirs || int_of(item, "id") == plain)
+            fail_msg("suggestion %lld is not supervised by the member: %s", int_of(item, "id"), r->body);
+        if (int_of(item, "id") == mine)
+            found = item;
+    }
+    assert_non_null(found);
+    /* what the supervision view shows: state, lead unit, due and flag */
+    assert_string_equal(text_of(found, "state"), "handling");
+    assert_int_equal(int_of(json_object_get(found, "lead_unit"), "id"), lead_unit);
+    assert_true(int_of(found, "due") > time(NULL));
+    assert_string_equal(text_of(found, "flag"), "none");
+    assert_int_equal(query_ll("SELECT count(*) FROM suggestions WHERE key_suggestion = 1 AND supervisor_user_id = %lld",
+                              member_user),
+                     json_array_size(items));
+    api_res_free(r);
+
+    /* the other member sees theirs and not this one; ?state narrows the list */
+    assert_true(list_has(&other, "/api/v1/suggestions/supervised", theirs));
+    assert_false(list_has(&other, "/api/v1/suggestions/supervised", mine));
+    assert_true(list_has(&member, "/api/v1/suggestions/supervised?state=handling", mine));
+    assert_false(list_has(&member, "/api/v1/suggestions/supervised?state=assigned", mine));
+
+    /* no one but a member has key suggestions to supervise */
+    client_t *not_members[] = {&admin, &deputy, &unit};
+    for (size_t k = 0; k < sizeof(not_members) / sizeof(*not_members); k++) {
+        r = client_request(not_members[k], "GET", "/api/v1/suggestions/supervised", NULL);
+        api_assert_error(r, 403, "forbidden", NULL);
+        api_res_free(r);
+    }
+    r = api_get(&srv, "/api/v1/suggestions/supervised");
+    api_assert_error(r, 401, "unauthenticated", NULL);
+    api_res_free(r);
+}
+
+/* ---- moving a draft to another congress ---- */
+
+static void a_draft_moved_to_another_congress_refuses_co_signers_who_do_not_sit_in_it(void **state)
+{
+    /* a township congress of the county where the co-signer holds no seat but another deputy
+     * does; the lead deputy is given a seat in it behind the API */
+    long long other = query_ll("SELECT s.congress_id FROM deputy_seats s JOIN congresses c ON c.id = s.congress_id"
+                               " WHERE c.level = 5 AND c.region_code >= '%s' AND c.region_code < '%.6s~'"
+                               " AND s.deputy_id NOT IN (%lld, %lld) AND s.congress_id NOT IN (SELECT congress_id"
+                               " FROM deputy_seats WHERE deputy_id IN (%lld, %lld)) ORDER BY s.congress_id LIMIT 1",
+                               HOME_REGION, HOME_REGION, lead_deputy, cosigner_deputy, lead_deputy, cosigner_deputy);
+    assert_true(other > 0);
+    long long seated = query_ll("SELECT deputy_id FROM deputy_seats WHERE congress_id = %lld AND deputy_id <> %lld"
+                                " ORDER BY deputy_id LIMIT 1",
+                                other, lead_deputy);
+    exec_sql("INSERT INTO deputy_seats (deputy_id, congress_id, district) VALUES (%lld, %lld, '测试选区')", lead_deputy,
+             other);
+
+    char extra[64], body[256];
+    snprintf(extra, sizeof(extra), "\"cosigners\":[%lld]", cosigner_deputy);
+    long long id = draft("换届次的草稿", extra);
+    api_res_t *r = call(&deputy, "GET", 200, "/api/v1/suggestions/%lld", NULL, id);
+    char name[64];
+    snprintf(name, sizeof(name), "%s", text_of(json_array_get(json_object_get(r->json, "cosigners"), 0), "name"));
+    api_res_free(r);
+    assert_true(name[0] != '\0');
+
+    /* the co-signer does not sit in the new congress: 422 naming them, nothing written */
+    snprintf(body, sizeof(body), "{\"title\":\"已改标题\",\"congress_id\":%lld}", other);
+    r = call(&deputy, "PATCH", 422, "/api/v1/suggestions/%lld", body, id);
+    api_assert_error(r, 422, "invalid", "cosigners");
+    const char *message = text_of(json_object_get(r->json, "error"), "message");
+    if (strstr(message, name) == NULL)
+        fail_msg("the refusal does not name the co-signer %s: %s", name, message);
+    api_res_free(r);
+    r = call(&deputy, "GET", 200, "/api/v1/suggestions/%lld", NULL, id);
+    assert_string_equal(text_of(r->json, "title"), "换届次的草稿");
+    assert_int_equal(int_of(json_object_get(r->json, "congress"), "id"), congress);
+    assert_int_equal(int_of(json_array_get(json_object_get(r->json, "cosigners"), 0), "deputy_id"), cosigner_deputy);
+    api_res_free(r);
+    assert_int_equal(query_ll("SELECT count(*) FROM suggestion_events WHERE suggestion_id = %lld", id), 1);
+
+    /* the same move with co-signers who sit there is taken */
+    snprintf(body, sizeof(body), "{\"congress_id\":%lld,\"cosigners\":[%lld]}", other, seated);
+    r = call(&deputy, "PATCH", 200, "/api/v1/suggestions/%lld", body, id);
+    assert_int_equal(int_of(json_object_get(r->json, "congress"), "id"), other);
+    json_t *cosigners = json_object_get(r->json, "cosigners");
+    assert_int_equal(json_array_size(cosigners), 1);
+    assert_int_equal(int_of(json_array_get(cosigners, 0), "deputy_id"), seated);
+    api_res_free(r);
+    exec_sql("DELETE FROM deputy_seats WHERE deputy_id = %lld AND congress_id = %lld", lead_deputy, other);
+}
+
 /* ---- start ---- */
 
 static long long user_field(client_t *c, const char *field)
@@ -770,9 +987,12 @@ int main(void)
         cmocka_unit_test(a_unit_contests_within_the_days_and_the_office_reassigns),
         cmocka_unit_test(overdue_near_and_follow_up_lists_show_what_is_due),
         cmocka_unit_test(the_league_table_counts_the_same_rows_the_lists_show),
+        cmocka_unit_test(the_league_rollup_follows_every_reply_reopening_and_reassignment),
         cmocka_unit_test(the_referral_sheet_lists_a_units_fortnight_as_json_and_xlsx),
         cmocka_unit_test(attachments_and_source_opinions_belong_to_the_draft),
         cmocka_unit_test(a_draft_from_the_opinion_loop_reaches_its_deputy_with_the_opinion_linked),
+        cmocka_unit_test(a_member_lists_exactly_the_key_suggestions_they_supervise),
+        cmocka_unit_test(a_draft_moved_to_another_congress_refuses_co_signers_who_do_not_sit_in_it),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }

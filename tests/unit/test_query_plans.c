@@ -1,5 +1,6 @@
 /* query plans: a region filter is an index range scan on every registry table, so a county's
- * list costs the same in a province-sized database as in a county-sized one. */
+ * list costs the same in a province-sized database as in a county-sized one; and the league table
+ * of units reads its rollup by the primary key, never the suggestions themselves. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include "core/buf.h"
 #include "store/migrations.h"
 #include "store/registry.h"
+#include "store/suggestions.h"
 
 static char path[64];
 
@@ -89,11 +91,23 @@ static void an_unfiltered_list_walks_the_primary_key_without_sorting(void **stat
     }
 }
 
+static void the_league_table_reads_the_rollup_by_its_primary_key_without_sorting(void **state)
+{
+    buf_t plan;
+    buf_init(&plan);
+    plan_of(store_suggestion_league_sql(), &plan);
+    if (strstr(plan.data, "SEARCH f USING PRIMARY KEY (congress_id=? AND session=?)") == NULL ||
+        strstr(plan.data, "TEMP B-TREE") || strstr(plan.data, "suggestions"))
+        fail_msg("the league table does not read suggestion_unit_figures by its primary key:\n%s", plan.data);
+    buf_free(&plan);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_region_filtered_list_is_an_index_range_scan_on_every_registry_table),
         cmocka_unit_test(an_unfiltered_list_walks_the_primary_key_without_sorting),
+        cmocka_unit_test(the_league_table_reads_the_rollup_by_its_primary_key_without_sorting),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
