@@ -261,35 +261,6 @@ int api_rule_announce(store_t *db, const calendar_t *cal, const store_rule_t *ru
 }
 
 typedef struct {
-    int64_t now;
-    store_t *db;
-    int rc;
-} retire_walk_t;
-
-/* A coming day of a rule being changed or ended: one nobody booked is cancelled and let go of the
- * rule (so the rule may announce that day anew); a booked one stays as announced. */
-static int retire_day(const store_activity_t *a, void *arg)
-{
-    retire_walk_t *w = arg;
-    if (a->booked > 0 || a->state != ACTIVITY_ANNOUNCED)
-        return 0;
-    store_activity_t copy = *a;
-    copy.state = ACTIVITY_CANCELLED;
-    w->rc = store_activity_save(w->db, &copy, w->now);
-    if (w->rc == STORE_OK)
-        w->rc = store_activity_detach(w->db, a->id);
-    return w->rc != STORE_OK;
-}
-
-static int retire_coming_days(store_t *db, int64_t rule, int64_t now)
-{
-    retire_walk_t w = {now, db, STORE_OK};
-    store_activity_filter_t f = {.rule_id = rule, .from = now + 1};
-    int rc = store_activities_each(db, &f, retire_day, &w);
-    return rc ? rc : w.rc;
-}
-
-typedef struct {
     http_write_t super;
     api_who_t who;
     enum { RULE_ADD, RULE_EDIT, RULE_END } op;
@@ -324,7 +295,7 @@ static int rule_run(http_write_t *w, store_t *db)
         }
         store_rule_free(&old);
         if (rc == STORE_OK)
-            rc = retire_coming_days(db, rw->rule.id, now);
+            rc = store_rule_retire_days(db, rw->rule.id, now);
         if (rc == STORE_OK && rw->op == RULE_EDIT)
             rc = store_rule_save(db, &rw->rule, now);
         if (rc == STORE_OK && rw->op == RULE_END)

@@ -295,12 +295,14 @@ int store_activity_get(store_t *db, int64_t id, store_activity_t *out)
     return one_row(st, read_activity, out);
 }
 
-int store_activity_detach(store_t *db, int64_t id)
+int store_rule_retire_days(store_t *db, int64_t rule, int64_t now)
 {
-    store_stmt_t *st = store_prepare(db, "UPDATE activities SET rule_id = NULL WHERE id = $1");
+    store_stmt_t *st = store_prepare(db, "UPDATE activities SET state = 'cancelled', rule_id = NULL, updated_at = $2"
+                                         " WHERE rule_id = $1 AND starts_at > $2 AND booked = 0 AND state = 'announced'");
     if (st == NULL)
         return STORE_ERR;
-    store_bind_int(st, 1, id);
+    store_bind_int(st, 1, rule);
+    store_bind_int(st, 2, now);
     return store_run(st);
 }
 

@@ -69,8 +69,9 @@ int store_activity_insert(store_t *db, const store_activity_t *a, int64_t now, i
 /* Writes back what may change: texts, times, capacity, state and the record. */
 int store_activity_save(store_t *db, const store_activity_t *a, int64_t now);
 int store_activity_get(store_t *db, int64_t id, store_activity_t *out);
-/* Lets an activity go of the rule it came from (the rule may announce that day anew). */
-int store_activity_detach(store_t *db, int64_t id);
+/* The coming days of a rule being changed or ended that nobody booked: cancelled, and let go of
+ * the rule so it may announce those days anew. A booked day stays as announced. */
+int store_rule_retire_days(store_t *db, int64_t rule, int64_t now);
 /* Takes (delta 1) or gives back (delta -1) a seat; STORE_EINVALID when none is left to take. */
 int store_activity_seat(store_t *db, int64_t id, int delta, int64_t now);
 
