@@ -7,7 +7,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates curl
   libh2o-evloop-dev libssl-dev zlib1g-dev
   libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
-  libqrencode-dev libxlsxwriter-dev
+  libqrencode-dev libxlsxwriter-dev libgd-dev
   libcmocka-dev libcurl4-openssl-dev
   wrk nginx-light openssl
   chromium fonts-wqy-microhei

@@ -36,6 +36,10 @@ void api_only(api_input_t *in, const char *const *keys);
 /* Answers 422 for field with message (for rules beyond the type: "no such region"). */
 void api_invalid(api_input_t *in, const char *field, const char *message);
 
+/* The region subtree a list reads, [lo, hi): ?region= when it lies inside the actor's scope,
+ * else the actor's own; false after answering 403 naming region. */
+bool api_scope_region(http_req_t *r, char lo[13], char hi[14]);
+
 /* A positive whole number from a route parameter, or 0 after answering 404. */
 int64_t api_param_id(http_req_t *r, int i);
 /* A query number in [min, max], dflt when absent; -1 after answering 400. */
@@ -128,6 +132,7 @@ int api_referrals_grant_extension(http_req_t *r);
 int api_referrals_refuse_extension(http_req_t *r);
 /* Figures and record books. */
 int api_stats(http_req_t *r);
+int api_search(http_req_t *r);
 int api_station_book(http_req_t *r);
 /* Reception days, activities, bookings, visits and compliance. */
 int api_rules_list(http_req_t *r);

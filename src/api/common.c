@@ -8,6 +8,7 @@
 #include "auth/ratelimit.h"
 #include "auth/vault.h"
 #include "core/utf8.h"
+#include "domain/region.h"
 
 void api_invalid(api_input_t *in, const char *field, const char *message)
 {
@@ -110,6 +111,19 @@ long api_query_long(http_req_t *r, const char *name, long dflt, long min, long m
         return -1;
     }
     return v;
+}
+
+bool api_scope_region(http_req_t *r, char lo[13], char hi[14])
+{
+    const actor_t *a = http_actor(r);
+    const char *region = http_query(r, "region");
+    if (region && (!region_code_valid(region) || !region_in_scope(a->region, region))) {
+        http_reply_error(r, 403, "out_of_scope", "region lies outside your region", "region");
+        return false;
+    }
+    snprintf(lo, 13, "%s", region ? region : a->region);
+    region_subtree_upper(lo, hi);
+    return true;
 }
 
 void api_who(http_req_t *r, api_who_t *who)

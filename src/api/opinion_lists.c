@@ -48,20 +48,6 @@ static int list_item(const store_opinion_t *o, void *arg)
     return 0;
 }
 
-/* The region to list: ?region= inside the actor's scope, else the actor's own. */
-static bool list_region(http_req_t *r, char lo[13], char hi[14])
-{
-    const actor_t *a = http_actor(r);
-    const char *region = http_query(r, "region");
-    if (region && (!region_code_valid(region) || !region_in_scope(a->region, region))) {
-        http_reply_error(r, 403, "out_of_scope", "region lies outside your region", "region");
-        return false;
-    }
-    snprintf(lo, 13, "%s", region ? region : a->region);
-    region_subtree_upper(lo, hi);
-    return true;
-}
-
 static bool read_filters(http_req_t *r, store_opinion_filter_t *f, int64_t *station)
 {
     const char *state = http_query(r, "state");
@@ -118,7 +104,7 @@ int api_opinions_list(http_req_t *r)
     char lo[13], hi[14];
     store_opinion_filter_t f = {0};
     int64_t station = 0;
-    if (!list_region(r, lo, hi) || !read_filters(r, &f, &station))
+    if (!api_scope_region(r, lo, hi) || !read_filters(r, &f, &station))
         return 0;
     f.region_lo = lo;
     f.region_hi = hi;

@@ -86,6 +86,7 @@ const http_route_t api_routes[] = {
     {"POST", "/api/v1/referrals/:id/extension/grant", api_referrals_grant_extension, "referral.decide"},
     {"POST", "/api/v1/referrals/:id/extension/refuse", api_referrals_refuse_extension, "referral.decide"},
     {"GET", "/api/v1/stats", api_stats, "stats.read"},
+    {"GET", "/api/v1/search", api_search, "search"},
     {"GET", "/api/v1/stations/:id/books/:book", api_station_book, "book.read"},
     {"GET", "/api/v1/stations/:id/rules", api_rules_list, "rule.read"},
     {"POST", "/api/v1/stations/:id/rules", api_rules_create, "rule.write"},

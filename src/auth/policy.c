@@ -94,6 +94,9 @@ static const policy_row_t rows[] = {
     /* figures and the record books of stations: the office and station staff of the region */
     {"stats.read", ROLE_ADMIN, RULE_REGION},
     {"stats.read", ROLE_STAFF, RULE_REGION},
+    /* full-text search: each kind also needs the right to list it (src/api/search.c) */
+    {"search", ROLE_ADMIN, RULE_REGION},
+    {"search", ROLE_STAFF, RULE_REGION},
     {"book.read", ROLE_ADMIN, RULE_REGION},
     {"book.read", ROLE_STAFF, RULE_REGION},
     /* reception days and activities (SPEC §4): announced to everyone, kept by the office and the

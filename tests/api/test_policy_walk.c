@@ -279,6 +279,11 @@ static const walk_row_t walk[] = {
     {"GET", "/api/v1/stats", T_FOREIGN,
         {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
     REGION_STAFF_ROWS("GET", "/api/v1/stations/:id/books/:book"),
+    /* full-text search: the office and station staff, in their own region subtree */
+    {"GET", "/api/v1/search", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/search", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
     /* reception days and activities (SPEC §4): anyone reads them and books a seat (and follows or
      * cancels it with its code and phone digits); the office and the station staff of the
      * station's region keep the rules and activities, work the desk and read the reception
@@ -1363,6 +1368,11 @@ static void fill_path(const walk_row_t *row, int caller, char *out, size_t len)
     if (code) {
         snprintf(out, len, "%.*s%s%s", (int)(code - row->pattern), row->pattern,
                  row->target == T_FOREIGN ? foreign_region(caller) : home_region(caller), code + 5);
+        return;
+    }
+    if (strcmp(row->pattern, "/api/v1/search") == 0) { /* a word to look for, in a region or the caller's own */
+        snprintf(out, len, "/api/v1/search?q=road%s%s", row->target == T_FOREIGN ? "&region=" : "",
+                 row->target == T_FOREIGN ? foreign_region(caller) : "");
         return;
     }
     if (param == NULL && row->target == T_FOREIGN &&

@@ -182,6 +182,15 @@ async function closeOne(changed) {
   (button || $('inbox-heading')).focus();
 }
 
+/* Opens one opinion from elsewhere in the workspace (a search hit), moving there. */
+export function openById(id) {
+  if (!state.me)
+    return;
+  openOne(id, null);
+  $('inbox-heading').scrollIntoView();
+  $('inbox-heading').focus();
+}
+
 function onOpen(event) {
   const button = event.target.closest('button.inbox-open');
   if (!button)

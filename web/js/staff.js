@@ -15,6 +15,7 @@ import * as reception from './reception.js';
 import * as campaigns from './campaigns_staff.js';
 import * as consultation from './consultation_staff.js';
 import * as suggestions from './suggestions.js';
+import * as search from './search.js';
 
 const PAGE = 100; /* accounts fetched per request */
 
@@ -92,6 +93,8 @@ function showSignedIn(session) {
     inbox.show(state.me, {onSessionLost: sessionLost});
   if (['staff', 'admin'].includes(state.me.role))
     reports.show(state.me, {onSessionLost: sessionLost});
+  if (['staff', 'admin'].includes(state.me.role))
+    search.show(state.me, {onSessionLost: sessionLost, openOpinion: inbox.openById});
   if (['staff', 'admin'].includes(state.me.role))
     reception.show(state.me, {onSessionLost: sessionLost});
   if (['staff', 'admin'].includes(state.me.role))
@@ -302,6 +305,7 @@ function start() {
       inbox.render();
       unitInbox.render();
       suggestions.render();
+      search.render();
       reports.render();
       reception.render();
       campaigns.render();
