@@ -20,11 +20,12 @@
 -- Lookups by source item (the unique index duty_records_source leads with the deputy).
 CREATE INDEX duty_records_source_item ON duty_records(source, source_id, deputy_id);
 
--- What a campaign task counts, item by item: the same rows the count of store_campaign_tasks_each
--- (src/store/campaigns.c) counts - the campaign's items of the task's kind in which the task's
--- deputy, or a deputy of its group, took part (an activity they were not marked absent at, a
--- visit received at such an activity, an opinion sent or given to them). Keep the two in step.
--- at is when the item happened, as the campaign's item list dates it.
+-- What a campaign task has done, item by item, for the duty record: the rows the count of
+-- store_campaign_tasks_each (src/store/campaigns.c) counts - the campaign's items of the task's
+-- kind in which the task's deputy, or a deputy of its group, took part (a visit received at an
+-- activity they were not marked absent at, an opinion sent or given to them) - except that an
+-- activity counts once their attendance is filed: the campaign's progress counts one announced
+-- for the days ahead, but a duty is recorded only once it was done. at is when the item happened.
 CREATE VIEW campaign_task_items AS
 SELECT t.id AS task_id, ci.kind, ci.item_id,
        CASE ci.kind WHEN 'activity' THEN (SELECT a.starts_at FROM activities a WHERE a.id = ci.item_id)
@@ -32,7 +33,7 @@ SELECT t.id AS task_id, ci.kind, ci.item_id,
                     ELSE (SELECT o.created_at FROM opinions o WHERE o.id = ci.item_id) END AS at
 FROM campaign_tasks t JOIN campaign_items ci ON ci.campaign_id = t.campaign_id AND ci.kind = t.counts
 WHERE (ci.kind = 'activity' AND EXISTS (SELECT 1 FROM activity_deputies ad
-         WHERE ad.activity_id = ci.item_id AND coalesce(ad.attended, 1) = 1
+         WHERE ad.activity_id = ci.item_id AND ad.attended = 1
            AND (ad.deputy_id = t.deputy_id OR ad.deputy_id IN (SELECT m.id FROM deputies m
                 WHERE m.group_id = t.group_id AND m.deleted_at IS NULL))))
    OR (ci.kind = 'visit' AND EXISTS (SELECT 1 FROM visits v JOIN activity_deputies ad ON ad.activity_id = v.activity_id

@@ -207,5 +207,53 @@ int api_suggestions_league(http_req_t *r);
 int api_suggestions_published(http_req_t *r);
 int api_suggestions_sheet(http_req_t *r);
 int api_suggestions_sheet_xlsx(http_req_t *r);
+/* Secret ballots (票决): the office's definition and steps, a deputy's vote, results, receipts. */
+int api_ballots_list(http_req_t *r);
+int api_ballots_create(http_req_t *r);
+int api_ballots_get(http_req_t *r);
+int api_ballots_update(http_req_t *r);
+int api_ballots_open(http_req_t *r);
+int api_ballots_close(http_req_t *r);
+int api_ballots_publish(http_req_t *r);
+int api_ballots_vote(http_req_t *r);
+int api_ballots_receipt(http_req_t *r);
+int api_ballots_announcement(http_req_t *r);
+/* Duty records (履职记录): a deputy's records, their photos, and staff's confirmation. */
+int api_duty_records_list(http_req_t *r);
+int api_duty_records_create(http_req_t *r);
+int api_duty_records_get(http_req_t *r);
+int api_duty_records_update(http_req_t *r);
+int api_duty_records_delete(http_req_t *r);
+int api_duty_records_confirm(http_req_t *r);
+int api_duty_records_reject(http_req_t *r);
+int api_duty_photos_add(http_req_t *r);
+int api_duty_photos_get(http_req_t *r);
+int api_duty_photos_thumb(http_req_t *r);
+/* Duty scores and obligations (履职积分, 履职义务): the rules, the board, a deputy's explained
+ * score, who is behind; and the daily reminder, which sends at most API_REMIND_BATCH a call. */
+int api_duty_rules_list(http_req_t *r);
+int api_duty_rules_update(http_req_t *r);
+int api_scores_list(http_req_t *r);
+int api_deputy_score(http_req_t *r);
+int api_obligation_rules_list(http_req_t *r);
+int api_obligation_rules_update(http_req_t *r);
+int api_obligations_list(http_req_t *r);
+enum { API_REMIND_BATCH = 200 };
+int api_obligations_remind(store_t *db, int64_t now, int *sent);
+
+/* Annual reports (述职报告): the draft from the year's records, editing, publishing, public ratings. */
+int api_annual_reports_list(http_req_t *r);
+int api_annual_reports_generate(http_req_t *r);
+int api_annual_reports_get(http_req_t *r);
+int api_annual_reports_update(http_req_t *r);
+int api_annual_reports_publish(http_req_t *r);
+int api_annual_reports_unpublish(http_req_t *r);
+int api_annual_reports_rate(http_req_t *r);
+/* Standing-committee members and their deputies (联系代表): links, dashboard, contact log. */
+int api_members_list(http_req_t *r);
+int api_members_link(http_req_t *r);
+int api_members_dashboard(http_req_t *r);
+int api_member_contacts_list(http_req_t *r);
+int api_member_contacts_create(http_req_t *r);
 
 #endif

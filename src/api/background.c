@@ -5,7 +5,8 @@
  *   - closes answers left unrated for --auto-close-days working days (SPEC §3);
  *   - reminds visitors of their bookings a day ahead, and once a day announces the coming days
  *     of every reception rule (SPEC §4);
- *   - tells the lead unit of a deputy suggestion when its deadline is near (SPEC §5).
+ *   - tells the lead unit of a deputy suggestion when its deadline is near (SPEC §5);
+ *   - once a day, tells each deputy behind in an obligation of the period just ended (SPEC §6).
  * Delivery happens outside any transaction (it waits on the network); everything that writes
  * is a writer job, so it commits with the requests' writes and never beside them.
  */
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/ballot_common.h"
 #include "api/activity_common.h"
 #include "api/background.h"
 #include "api/opinion_common.h"
@@ -306,11 +308,47 @@ static int suggestion_sweep(store_t *db, void *arg)
     return api_suggestion_remind_near(db, *(const int64_t *)arg);
 }
 
+/* ---- secret ballots: those whose closing time has come are counted and closed (SPEC §7) ------- */
+
+static int ballot_sweep(store_t *db, void *arg)
+{
+    return api_ballot_close_due(db, *(const int64_t *)arg);
+}
+
+/* ---- obligations: once a day, each deputy behind in a period just ended hears so (SPEC §6) ------ */
+
+typedef struct {
+    int64_t now;
+    int sent;
+} obligation_sweep_t;
+
+static int obligation_sweep(store_t *db, void *arg)
+{
+    obligation_sweep_t *s = arg;
+    return api_obligations_remind(db, s->now, &s->sent);
+}
+
+static void remind_obligations(writer_t *writer, int64_t now)
+{
+    /* a batch a tick until a sweep finds fewer: then the day is done (the ticker is one thread) */
+    static calendar_day_t done_on;
+    obligation_sweep_t s = {.now = now};
+    if (calendar_day_of(now) == done_on)
+        return;
+    if (in_writer(writer, obligation_sweep, &s) != STORE_OK)
+        log_error("cannot remind deputies of obligations behind");
+    else if (s.sent < API_REMIND_BATCH)
+        done_on = calendar_day_of(now);
+}
+
 void api_background_tick(const config_t *cfg, writer_t *writer, store_t *db, int64_t now)
 {
     sweep_reception(writer, now);
     if (in_writer(writer, suggestion_sweep, &now) != STORE_OK)
         log_error("cannot announce near suggestion deadlines");
+    if (in_writer(writer, ballot_sweep, &now) != STORE_OK)
+        log_error("cannot close the ballots whose time is up");
+    remind_obligations(writer, now);
     sweep_t *s = calloc(1, sizeof(*s));
     if (s == NULL)
         return;

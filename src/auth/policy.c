@@ -169,6 +169,64 @@ static const policy_row_t rows[] = {
     {"suggestion.sheet", ROLE_ADMIN, RULE_REGION},
     {"suggestion.sheet", ROLE_UNIT, RULE_UNIT},
     {"suggestion.published", ROLE_PUBLIC, RULE_ANYONE},
+    /* secret ballots (SPEC §7): the office of the congress's region defines, opens, closes and
+     * publishes them; a deputy on the electorate votes; anyone lists and reads published ones and
+     * checks a receipt (the handlers show drafts to the office alone, open ones to the congress's
+     * deputies too, and results only once closed) */
+    {"ballot.list", ROLE_PUBLIC, RULE_ANYONE},
+    {"ballot.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"ballot.manage", ROLE_ADMIN, RULE_REGION},
+    {"ballot.vote", ROLE_DEPUTY, RULE_DEPUTY},
+    {"ballot.receipt", ROLE_PUBLIC, RULE_ANYONE},
+    /* duty records (SPEC §6): a deputy keeps their own; the office and the station staff keep
+     * those of the deputies in their region and alone confirm them; a standing-committee member
+     * reads those of the deputies linked to them - the handler names the member as the record's
+     * account when member_deputies links them, so RULE_SELF is that link */
+    {"duty.list", ROLE_ADMIN, RULE_REGION},
+    {"duty.list", ROLE_STAFF, RULE_REGION},
+    {"duty.list", ROLE_DEPUTY, RULE_DEPUTY},
+    {"duty.list", ROLE_MEMBER, RULE_SELF},
+    {"duty.read", ROLE_ADMIN, RULE_REGION},
+    {"duty.read", ROLE_STAFF, RULE_REGION},
+    {"duty.read", ROLE_DEPUTY, RULE_DEPUTY},
+    {"duty.read", ROLE_MEMBER, RULE_SELF},
+    {"duty.write", ROLE_ADMIN, RULE_REGION},
+    {"duty.write", ROLE_STAFF, RULE_REGION},
+    {"duty.write", ROLE_DEPUTY, RULE_DEPUTY},
+    {"duty.confirm", ROLE_ADMIN, RULE_REGION},
+    {"duty.confirm", ROLE_STAFF, RULE_REGION},
+    /* duty scores and obligations (SPEC §6): every account reads the rules, which are one set for
+     * every region and kept by the office; the office, the station staff and standing-committee
+     * members read the score board and who is behind in their region; a deputy's explained score
+     * is theirs, their region's office and staff's, and a linked member's - the handler names the
+     * member as the score's account when member_deputies links them, so RULE_SELF is that link */
+    ANY_ROLE("duty.rules.read", RULE_SIGNED_IN),
+    {"duty.rules.write", ROLE_ADMIN, RULE_SIGNED_IN},
+    ANY_ROLE("obligation.rules.read", RULE_SIGNED_IN),
+    {"obligation.rules.write", ROLE_ADMIN, RULE_SIGNED_IN},
+    {"score.list", ROLE_ADMIN, RULE_REGION},
+    {"score.list", ROLE_STAFF, RULE_REGION},
+    {"score.list", ROLE_MEMBER, RULE_REGION},
+    {"score.read", ROLE_ADMIN, RULE_REGION},
+    {"score.read", ROLE_STAFF, RULE_REGION},
+    {"score.read", ROLE_DEPUTY, RULE_DEPUTY},
+    {"score.read", ROLE_MEMBER, RULE_SELF},
+    {"obligation.list", ROLE_ADMIN, RULE_REGION},
+    {"obligation.list", ROLE_STAFF, RULE_REGION},
+    {"obligation.list", ROLE_MEMBER, RULE_REGION},
+    /* annual reports (SPEC §6, 述职报告): a deputy writes and publishes their own, the office and
+     * the station staff those of the deputies of their region; a published one is everyone's to
+     * read and to rate (drafts: the handler shows them to report.write alone) */
+    {"report.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"report.write", ROLE_ADMIN, RULE_REGION},
+    {"report.write", ROLE_STAFF, RULE_REGION},
+    {"report.write", ROLE_DEPUTY, RULE_DEPUTY},
+    {"report.rate", ROLE_PUBLIC, RULE_ANYONE},
+    /* standing-committee members and their deputies (联系代表): the office links them inside its
+     * region; a member reads their own dashboard and keeps their own contact log */
+    {"member.manage", ROLE_ADMIN, RULE_REGION},
+    {"member.dashboard", ROLE_MEMBER, RULE_SELF},
+    {"member.contacts", ROLE_MEMBER, RULE_SELF},
     {NULL, ROLE_PUBLIC, RULE_ANYONE},
 };
 

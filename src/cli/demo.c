@@ -411,7 +411,9 @@ static int registry_once(const cli_spec_t *spec, demo_t *d)
         return -1;
     if (registry(d) != 0 || demo_opinions(d->db, d->vault, d->first_hub, d->housing_unit) != 0 ||
         demo_consultation(d->db, d->vault, d->first_hub) != 0 || demo_reception(d->db, d->vault, d->first_hub) != 0 ||
-        demo_suggestions(d->db, d->county_congress, d->first_deputy, d->housing_unit) != 0) {
+        demo_suggestions(d->db, d->county_congress, d->first_deputy, d->housing_unit) != 0 ||
+        demo_duties(d->db, d->first_deputy) != 0 ||
+        demo_ballots(d->db, d->vault, d->county_congress) != 0) {
         cli_error(spec, "cannot build the demo registry: %s", store_errmsg(d->db));
         store_rollback(d->db);
         return -1;
@@ -438,7 +440,8 @@ int cli_demo(int argc, char **argv)
     vault_t *vault = vault_load(args.cfg.data_dir, err, sizeof(err));
     demo_t d = {.db = db, .vault = vault};
     status = cli_import_regions(&spec, db, cli_regions_dir(dir, sizeof(dir)), counties);
-    if (status == CLI_OK && (registry_once(&spec, &d) != 0 || accounts(&spec, &d) != 0))
+    if (status == CLI_OK && (registry_once(&spec, &d) != 0 || accounts(&spec, &d) != 0 ||
+                             demo_members(db, COUNTY) != 0))
         status = CLI_FAIL;
     vault_free(vault);
     store_close(db);

@@ -23,5 +23,16 @@ int demo_reception(store_t *db, const vault_t *vault, int64_t station);
 /* Eight suggestions of deputy to congress, one in each stage from draft to closed, assigned to
  * unit (and the department after it as co-unit). */
 int demo_suggestions(store_t *db, int64_t congress, int64_t deputy, int64_t unit);
+/* Three secret ballots of congress (票决): a published 差额票决 of departments with its count, an
+ * open one on livelihood projects every seated deputy (the demo deputy too) may vote in, and a
+ * draft. vault may be NULL: then the demo papers' receipts cannot be checked. */
+int demo_ballots(store_t *db, const vault_t *vault, int64_t congress);
+/* Six duty records of deputy over the past weeks: four confirmed or rejected by staff, two
+ * pending (one a home visit with its photo) for the staff's queue. */
+int demo_duties(store_t *db, int64_t deputy);
+
+/* The demo member account linked to five deputies of county (the demo deputy first) with two
+ * contacts logged; once, after the accounts exist. */
+int demo_members(store_t *db, const char *county);
 
 #endif

@@ -24,7 +24,12 @@
 #include "store/store.h"
 #include "store/writer.h"
 
-enum { HTTP_MAX_PARAMS = 4 };
+enum {
+    HTTP_MAX_PARAMS = 4,
+    /* The most any route accepts (a duty record's photo, 8 MiB). h2o refuses larger bodies on its
+     * own, in plain text, so its ceiling sits above this one and each route answers its own JSON 413. */
+    HTTP_ROUTE_BODY_MAX = 8 << 20,
+};
 #define HTTP_SESSION_COOKIE "liaison_session"
 
 typedef struct http_server http_server_t;

@@ -266,7 +266,8 @@ static void configure_h2o(http_server_t *s)
     h2o_config_init(&s->globalconf);
     s->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("liaison"));
     /* h2o's own ceiling; each route enforces its own smaller limit with a JSON 413 */
-    s->globalconf.max_request_entity_size = (size_t)cfg->max_body * 8 > (8u << 20) ? (size_t)cfg->max_body * 8 : (8u << 20);
+    size_t ceiling = (size_t)HTTP_ROUTE_BODY_MAX + (1u << 20);
+    s->globalconf.max_request_entity_size = (size_t)cfg->max_body * 8 > ceiling ? (size_t)cfg->max_body * 8 : ceiling;
     s->globalconf.http1.req_timeout = (uint64_t)cfg->req_timeout_ms;
     s->globalconf.http1.upgrade_to_http2 = cfg->http2;
     s->globalconf.http2.idle_timeout = (uint64_t)cfg->idle_timeout_ms;

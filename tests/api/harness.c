@@ -1,6 +1,8 @@
 /* harness: see harness.h. Processes are real; HTTP is libcurl. */
 #include "harness.h"
 
+#include "auth/token.h"
+
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -337,6 +339,75 @@ int db_query(server_t *s, const char *sql, char *out, size_t outlen)
     return rc;
 }
 
+long long db_number(server_t *s, const char *fmt, ...)
+{
+    char sql[2048], out[64] = "";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    assert_int_equal(db_query(s, sql, out, sizeof(out)), 0);
+    return atoll(out);
+}
+
+void db_execf(server_t *s, const char *fmt, ...)
+{
+    char sql[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    assert_int_equal(db_exec(s, sql), 0);
+}
+
+void make_deputy_clients(server_t *s, long long congress, const char *region, int n, client_t *clients,
+                         long long *ids)
+{
+    char out[64], path[320];
+    if (db_query(s, "SELECT coalesce(max(id), 0) + 1 FROM deputies", out, sizeof(out)) != 0)
+        die("cannot read the deputies");
+    long long first = atoll(out), now = (long long)time(NULL);
+    snprintf(path, sizeof(path), "%s/deputies-%lld.sql", s->dir, first);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        die("cannot write %s: %s", path, strerror(errno));
+    fprintf(f, "BEGIN;\n");
+    for (int i = 0; i < n; i++) {
+        char token[TOKEN_CHARS + 1], csrf[TOKEN_CHARS + 1], hex[2 * TOKEN_HASH_BYTES + 1];
+        unsigned char hash[TOKEN_HASH_BYTES];
+        long long id = first + i;
+        token_new(token);
+        token_new(csrf);
+        token_hash(token, strlen(token), hash);
+        for (int k = 0; k < TOKEN_HASH_BYTES; k++)
+            snprintf(hex + 2 * k, 3, "%02x", hash[k]);
+        fprintf(f,
+                "INSERT INTO deputies (id, name, gender, region_code, created_at, updated_at)"
+                " VALUES (%lld, '测试代表%lld', 'female', '%s', %lld, %lld);\n"
+                "INSERT INTO deputy_seats (deputy_id, congress_id) VALUES (%lld, %lld);\n"
+                "INSERT INTO users (username, display_name, password_hash, role, region_code, deputy_id, created_at,"
+                " updated_at, password_changed_at) SELECT 'voter-%lld', '测试代表%lld', password_hash, 'deputy', '%s',"
+                " %lld, %lld, %lld, %lld FROM users WHERE username = 'deputy';\n"
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)"
+                " VALUES (X'%s', last_insert_rowid(), '%s', %lld, %lld, %lld);\n",
+                id, id, region, now, now, id, congress, id, id, region, id, now, now, now, hex, csrf, now, now,
+                now + 86400);
+        memset(&clients[i], 0, sizeof(clients[i]));
+        clients[i].server = s;
+        snprintf(clients[i].cookies, sizeof(clients[i].cookies), "liaison_session=%s", token);
+        snprintf(clients[i].csrf, sizeof(clients[i].csrf), "%s", csrf);
+        ids[i] = id;
+    }
+    fprintf(f, "COMMIT;\n");
+    fclose(f);
+    char read_cmd[340];
+    snprintf(read_cmd, sizeof(read_cmd), ".read %s", path);
+    int rc = run((const char *const[]){"/usr/bin/sqlite3", "-bail", "-cmd", ".timeout 10000", s->db, read_cmd, NULL},
+                 out, sizeof(out));
+    if (rc != 0)
+        die("cannot make %d deputies: %s", n, out);
+}
+
 bool wait_until(bool (*cond)(void *arg), void *arg, int timeout_ms)
 {
     struct timespec start, now, tick = {0, 10 * 1000 * 1000};
@@ -390,7 +461,8 @@ static size_t crowd_keep(char *p, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-void crowd_send(client_t *client, crowd_call_t *calls, int n)
+/* The headers of a JSON request as client (NULL: the public). */
+static struct curl_slist *crowd_headers(const client_t *client)
 {
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
     if (client) {
@@ -400,12 +472,21 @@ void crowd_send(client_t *client, crowd_call_t *calls, int n)
         headers = curl_slist_append(headers, cookie);
         headers = curl_slist_append(headers, csrf);
     }
+    return headers;
+}
+
+void crowd_send(client_t *client, crowd_call_t *calls, int n)
+{
+    struct curl_slist *headers = crowd_headers(client);
+    struct curl_slist **own = calloc((size_t)n, sizeof(*own)); /* the calls that carry their own client */
     CURLM *multi = curl_multi_init();
     CURL **easy = calloc((size_t)n, sizeof(*easy));
     for (int i = 0; i < n; i++) {
         easy[i] = curl_easy_init();
+        if (calls[i].as)
+            own[i] = crowd_headers(calls[i].as);
         curl_easy_setopt(easy[i], CURLOPT_URL, calls[i].url);
-        curl_easy_setopt(easy[i], CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(easy[i], CURLOPT_HTTPHEADER, own[i] ? own[i] : headers);
         curl_easy_setopt(easy[i], CURLOPT_POSTFIELDS, calls[i].body[0] ? calls[i].body : "{}");
         curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, crowd_keep);
         curl_easy_setopt(easy[i], CURLOPT_WRITEDATA, &calls[i]);
@@ -422,8 +503,10 @@ void crowd_send(client_t *client, crowd_call_t *calls, int n)
         curl_easy_getinfo(easy[i], CURLINFO_RESPONSE_CODE, &calls[i].status);
         curl_multi_remove_handle(multi, easy[i]);
         curl_easy_cleanup(easy[i]);
+        curl_slist_free_all(own[i]);
     }
     curl_multi_cleanup(multi);
     curl_slist_free_all(headers);
+    free(own);
     free(easy);
 }

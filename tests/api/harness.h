@@ -82,6 +82,10 @@ api_res_t *client_request(client_t *c, const char *method, const char *path, con
 int db_exec(server_t *s, const char *sql);
 /* First column of the first row of a query, as text in out. */
 int db_query(server_t *s, const char *sql, char *out, size_t outlen);
+/* printf-formatted forms for tests: the first column of the first row as a number (0 for none),
+ * and a statement run; either fails the test when the SQL fails. */
+long long db_number(server_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void db_execf(server_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* One request of a crowd sent all at once: POST url with the JSON body ("{}" when empty). */
 typedef struct {
@@ -90,11 +94,18 @@ typedef struct {
     char reply[2048]; /* the start of the answer's body */
     size_t len;
     long status;
+    client_t *as; /* who sends this call (its cookie and CSRF token); NULL: crowd_send's client */
 } crowd_call_t;
 
 /* Sends every call at once - each on the wire before the first answer comes - as client (NULL:
- * the public), and waits for all the answers. */
+ * the public) or, for a call naming one, as its own client, and waits for all the answers. */
 void crowd_send(client_t *client, crowd_call_t *calls, int n);
+
+/* Makes n new deputies seated in congress (their region: region), each with a deputy account and
+ * a live session written straight into the database (no password hashing, so hundreds take a
+ * moment): clients[i] is signed in as deputy ids[i]. Aborts the test on failure. */
+void make_deputy_clients(server_t *s, long long congress, const char *region, int n, client_t *clients,
+                         long long *ids);
 
 /* Polls cond(arg) every 10 ms until true or timeout_ms passes. */
 bool wait_until(bool (*cond)(void *arg), void *arg, int timeout_ms);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <gd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,11 +128,30 @@ typedef struct {
         {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}}, \
     {"POST", pattern, T_FOREIGN, \
         {UNAUTH,  NOT_FOUND,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}}
+/* Secret ballots: a step of the office of the ballot's region; an open ballot's receipt check. */
+#define BALLOT_OFFICE_ROWS(method, pattern) \
+    {method, pattern, T_HOME, \
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}}, \
+    {method, pattern, T_FOREIGN, \
+        {UNAUTH,  NOT_FOUND,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}}
+#define NOT_CLOSED {409, "not_closed"}
 #define SUGGESTION_UNIT_ROWS(pattern, st) \
     {"POST", pattern, T_HOME, \
         {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      OK(st),         FORBIDDEN,      FORBIDDEN}}, \
     {"POST", pattern, T_FOREIGN, \
         {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      NOT_FOUND,      FORBIDDEN,      FORBIDDEN}}
+/* A duty record: read by its deputy, the office and staff of its region and a linked member; changed
+ * by its deputy, the office and staff of its region. */
+#define DUTY_READ_ROWS(pattern) \
+    {"GET", pattern, T_HOME, \
+        {UNAUTH,  OK(200),          OK(200),        OK(200),        FORBIDDEN,      OK(200),        OK(200)}}, \
+    {"GET", pattern, T_FOREIGN, \
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      NOT_FOUND,      FORBIDDEN,      NOT_FOUND,      NOT_FOUND}}
+#define DUTY_WRITE_ROWS(method, pattern, st) \
+    {method, pattern, T_HOME, \
+        {UNAUTH,  OK(st),           OK(st),         OK(st),         FORBIDDEN,      FORBIDDEN,      OK(st)}}, \
+    {method, pattern, T_FOREIGN, \
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      NOT_FOUND,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}}
 /* clang-format on */
 
 typedef struct {
@@ -448,6 +468,127 @@ static const walk_row_t walk[] = {
     SUGGESTION_UNIT_ROWS("/api/v1/suggestions/:id/contacts", 201),
     SUGGESTION_UNIT_ROWS("/api/v1/suggestions/:id/co-opinion", 200),
     SUGGESTION_UNIT_ROWS("/api/v1/suggestions/:id/reply", 200),
+    /* secret ballots (SPEC §7): anyone lists them (each role sees its own: the office its region's,
+     * a deputy those they may vote in, the public the published ones); the office of the congress's
+     * region defines, opens, closes and publishes them (a neighbour's is 404); an open ballot is read
+     * by its office and its electorate (the demo deputy is on the own-scope one's), and only a deputy
+     * on the electorate votes (a ballot they cannot see is 404); anyone checks a receipt, which an
+     * open ballot answers 409 not_closed; the announcement of a closed ballot is its office's until
+     * published. Every step is sent to a fresh ballot already in the state it needs */
+    {"GET", "/api/v1/ballots", T_NONE,
+        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    {"POST", "/api/v1/ballots", T_HOME,
+        {UNAUTH,  OK(201),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/ballots", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"GET", "/api/v1/ballots/:id", T_HOME,
+        {NOT_FOUND, OK(200),        NOT_FOUND,      OK(200),        NOT_FOUND,      NOT_FOUND,      OK(200)}},
+    {"GET", "/api/v1/ballots/:id", T_FOREIGN,
+        {NOT_FOUND, NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND}},
+    BALLOT_OFFICE_ROWS("PATCH", "/api/v1/ballots/:id"),
+    BALLOT_OFFICE_ROWS("POST", "/api/v1/ballots/:id/open"),
+    BALLOT_OFFICE_ROWS("POST", "/api/v1/ballots/:id/close"),
+    BALLOT_OFFICE_ROWS("POST", "/api/v1/ballots/:id/publish"),
+    {"POST", "/api/v1/ballots/:id/vote", T_HOME,
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      OK(201),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN}},
+    {"POST", "/api/v1/ballots/:id/vote", T_FOREIGN,
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      NOT_FOUND,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN}},
+    {"GET", "/api/v1/ballots/:id/receipts/:code", T_HOME,
+        {NOT_CLOSED, NOT_CLOSED,    NOT_CLOSED,     NOT_CLOSED,     NOT_CLOSED,     NOT_CLOSED,     NOT_CLOSED}},
+    {"GET", "/api/v1/ballots/:id/receipts/:code", T_FOREIGN,
+        {NOT_CLOSED, NOT_CLOSED,    NOT_CLOSED,     NOT_CLOSED,     NOT_CLOSED,     NOT_CLOSED,     NOT_CLOSED}},
+    {"GET", "/api/v1/ballots/:id/announcement", T_HOME,
+        {NOT_FOUND, OK(200),        NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      OK(200)}},
+    {"GET", "/api/v1/ballots/:id/announcement", T_FOREIGN,
+        {NOT_FOUND, NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND}},
+    /* duty records (SPEC §6): a deputy keeps their own, the office and the station staff those of
+     * the deputies of their region, and they alone confirm or reject; a member reads those of the
+     * deputies linked to them (the walk links the demo member to the demo deputy). A record outside
+     * the caller's scope is 404, ?region= a neighbour's 403. Every change and decision is sent to a
+     * fresh pending record; the own-scope record of admin-rugao is one of a deputy of its county */
+    {"GET", "/api/v1/duty-records", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        OK(200),        FORBIDDEN,      OK(200),        OK(200)}},
+    {"GET", "/api/v1/duty-records", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   OUT_OF_SCOPE,   FORBIDDEN,      OUT_OF_SCOPE,   OUT_OF_SCOPE}},
+    {"POST", "/api/v1/duty-records", T_HOME,
+        {UNAUTH,  OK(201),          OK(201),        OK(201),        FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/duty-records", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    DUTY_READ_ROWS("/api/v1/duty-records/:id"),
+    DUTY_READ_ROWS("/api/v1/duty-records/:id/photos/:photo"),
+    DUTY_READ_ROWS("/api/v1/duty-records/:id/photos/:photo/thumb"),
+    DUTY_WRITE_ROWS("PATCH", "/api/v1/duty-records/:id", 200),
+    DUTY_WRITE_ROWS("DELETE", "/api/v1/duty-records/:id", 204),
+    DUTY_WRITE_ROWS("POST", "/api/v1/duty-records/:id/photos", 201),
+    REGION_STAFF_ROWS("POST", "/api/v1/duty-records/:id/confirm"),
+    REGION_STAFF_ROWS("POST", "/api/v1/duty-records/:id/reject"),
+    /* duty scores and obligations (SPEC §6): every account reads the rules, and an admin changes
+     * them (one set for every region, so "foreign" names the same rule); the office, the station staff and
+     * members read the score board and who is behind in their own region (?region= a neighbour's
+     * is 403); a deputy's explained score is theirs, their region's office and staff's, and a
+     * linked member's (the walk links the demo member to the demo deputy) - anyone else's is 404 */
+    {"GET", "/api/v1/duty-rules", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    {"PATCH", "/api/v1/duty-rules/:id", T_HOME,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"PATCH", "/api/v1/duty-rules/:id", T_FOREIGN,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/obligation-rules", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    {"PATCH", "/api/v1/obligation-rules/:id", T_HOME,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"PATCH", "/api/v1/obligation-rules/:id", T_FOREIGN,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/scores", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      OK(200),        OK(200)}},
+    {"GET", "/api/v1/scores", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE,   OUT_OF_SCOPE}},
+    {"GET", "/api/v1/obligations", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      OK(200),        OK(200)}},
+    {"GET", "/api/v1/obligations", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE,   OUT_OF_SCOPE}},
+    {"GET", "/api/v1/deputies/:id/score", T_HOME,
+        {UNAUTH,  OK(200),          OK(200),        OK(200),        FORBIDDEN,      OK(200),        OK(200)}},
+    {"GET", "/api/v1/deputies/:id/score", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        NOT_FOUND,      NOT_FOUND,      FORBIDDEN,      NOT_FOUND,      NOT_FOUND}},
+    /* annual reports (SPEC §6, 述职报告): anyone lists a deputy's published reports, reads and rates
+     * a published one; a draft is its deputy's and their region's office and staff's, who write,
+     * publish and withdraw it - anyone else is told it does not exist (404). Every write is sent
+     * to a fresh report (a generate to a year the deputy has none of); the read to the county's
+     * draft, the ratings to its published report with a fresh phone each */
+    {"GET", "/api/v1/deputies/:id/annual-reports", T_HOME,
+        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    {"GET", "/api/v1/deputies/:id/annual-reports", T_FOREIGN,
+        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    DUTY_WRITE_ROWS("POST", "/api/v1/deputies/:id/annual-reports", 201), /* the same scope as a duty record's */
+    {"GET", "/api/v1/annual-reports/:id", T_HOME,
+        {NOT_FOUND, OK(200),        OK(200),        OK(200),        NOT_FOUND,      NOT_FOUND,      OK(200)}},
+    {"GET", "/api/v1/annual-reports/:id", T_FOREIGN,
+        {NOT_FOUND, NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND,      NOT_FOUND}},
+    DUTY_WRITE_ROWS("PATCH", "/api/v1/annual-reports/:id", 200),
+    DUTY_WRITE_ROWS("POST", "/api/v1/annual-reports/:id/publish", 200),
+    DUTY_WRITE_ROWS("POST", "/api/v1/annual-reports/:id/unpublish", 200),
+    {"POST", "/api/v1/annual-reports/:id/ratings", T_HOME,
+        {OK(201), OK(201),          OK(201),        OK(201),        OK(201),        OK(201),        OK(201)}},
+    {"POST", "/api/v1/annual-reports/:id/ratings", T_FOREIGN,
+        {OK(201), OK(201),          OK(201),        OK(201),        OK(201),        OK(201),        OK(201)}},
+    /* members and their deputies (联系代表): the office lists the members of its region (?region=
+     * a neighbour's is 403) and links them (a neighbour's member is 404); a member alone has a
+     * dashboard and a contact log, their own */
+    {"GET", "/api/v1/members", T_NONE,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/members", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"PUT", "/api/v1/members/:id/deputies", T_HOME,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"PUT", "/api/v1/members/:id/deputies", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
+    {"GET", "/api/v1/members/me", T_NONE,
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200),        FORBIDDEN}},
+    {"GET", "/api/v1/members/me/contacts", T_NONE,
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200),        FORBIDDEN}},
+    {"POST", "/api/v1/members/me/contacts", T_NONE,
+        {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201),        FORBIDDEN}},
 };
 /* clang-format on */
 #define NWALK (sizeof(walk) / sizeof(walk[0]))
@@ -1272,6 +1413,344 @@ static bool suggestion_path(const walk_row_t *row, int caller, char *out, size_t
     return true;
 }
 
+/* ---- duty records ---- */
+
+/* The deputy whose records the county's rows name: the demo deputy, or the walk's in 如皋市. */
+static long long duty_deputy(int county)
+{
+    return county == RUDONG ? w.deputy_id : w.foreign_record[4];
+}
+
+/* A fresh pending record (kind meeting: no evidence needed to confirm it) of the county's deputy,
+ * written behind the API; its id. */
+static long long walk_duty_record(int county)
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO duty_records (deputy_id, region_code, kind, title, happened_on, created_at, updated_at)"
+             " SELECT id, region_code, 'meeting', '巡查履职%d', '2026-01-05', 0, 0 FROM deputies WHERE id = %lld",
+             ++w.fresh, duty_deputy(county));
+    if (db_exec(&w.server, sql) != 0)
+        fail_msg("setting up: %s", sql);
+    return walk_query("SELECT max(id) FROM duty_records");
+}
+
+/* The county's record to read, with a photo, made on first use; in 如东县 the demo member is
+ * linked to its deputy. The photo's id into photo. */
+static long long county_duty_record(int county, long long *photo)
+{
+    static long long made[NCOUNTIES], photos[NCOUNTIES];
+    char sql[256];
+    if (made[county] == 0) {
+        made[county] = walk_duty_record(county);
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO duty_photos (record_id, width, height, data, thumb, created_at)"
+                 " VALUES (%lld, 1, 1, X'FFD8FFD9', X'FFD8FFD9', 0);"
+                 "INSERT OR IGNORE INTO member_deputies (member_user_id, deputy_id, linked_at) VALUES (%lld, %lld, 0)",
+                 made[county], w.self_id[MEMBER], w.deputy_id);
+        if (db_exec(&w.server, sql) != 0)
+            fail_msg("setting up: %s", sql);
+        photos[county] = walk_query("SELECT max(id) FROM duty_photos");
+    }
+    *photo = photos[county];
+    return made[county];
+}
+
+/* The path of a duty-record route: ?region= a neighbour's for the foreign list, the county's
+ * record for reads, a fresh one for every change. False for other routes. */
+static bool duty_path(const walk_row_t *row, int caller, char *out, size_t len)
+{
+    const char *rest = after(row->pattern, "/api/v1/duty-records/:id");
+    int county = county_of(caller, row->target);
+    if (strcmp(row->pattern, "/api/v1/duty-records") == 0) {
+        snprintf(out, len, "%s%s%s", row->pattern, row->target == T_FOREIGN ? "?region=" : "",
+                 row->target == T_FOREIGN ? foreign_region(caller) : "");
+        return true;
+    }
+    if (rest == NULL)
+        return false;
+    long long photo, id = county_duty_record(county, &photo);
+    if (strcmp(row->method, "GET") != 0)
+        id = walk_duty_record(county);
+    if (after(rest, "/photos/:photo"))
+        snprintf(out, len, "/api/v1/duty-records/%lld/photos/%lld%s", id, photo, rest + 14);
+    else
+        snprintf(out, len, "/api/v1/duty-records/%lld%s", id, rest);
+    return true;
+}
+
+/* The body of a duty-record route: a new record of the county's deputy, an edit, a reason, a
+ * decision; NULL for reads, deletes and the photo (sent by duty_photo_upload). */
+static json_t *duty_body(const walk_row_t *row, int caller)
+{
+    const char *rest = after(row->pattern, "/api/v1/duty-records");
+    if (strcmp(row->method, "GET") == 0 || strcmp(row->method, "DELETE") == 0 || strcmp(rest, "/:id/photos") == 0)
+        return NULL;
+    char title[32];
+    snprintf(title, sizeof(title), "巡查履职%d", ++w.fresh);
+    if (*rest == '\0')
+        return json_pack("{s:s, s:s, s:s, s:I}", "kind", "meeting", "title", title, "happened_on", "2026-01-05",
+                         "deputy_id", (json_int_t)duty_deputy(county_of(caller, row->target)));
+    if (strcmp(row->method, "PATCH") == 0)
+        return json_pack("{s:s}", "title", title);
+    if (strcmp(rest, "/:id/reject") == 0)
+        return json_pack("{s:s}", "reason", "巡查退回");
+    return json_object(); /* confirm */
+}
+
+static bool is_duty_photo(const walk_row_t *row)
+{
+    return strcmp(row->method, "POST") == 0 && strcmp(row->pattern, "/api/v1/duty-records/:id/photos") == 0;
+}
+
+/* Sends a real JPEG (made by gd: the server decodes it) to path as the caller. */
+static api_res_t *duty_photo_upload(int caller, const char *path)
+{
+    gdImagePtr im = gdImageCreateTrueColor(16, 12);
+    int size = 0;
+    void *jpeg = gdImageJpegPtr(im, &size, 80);
+    gdImageDestroy(im);
+    char cookie[600], csrf[200];
+    snprintf(cookie, sizeof(cookie), "Cookie: %s", w.clients[caller].cookies);
+    snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", w.clients[caller].csrf);
+    const char *headers[] = {cookie, csrf, NULL};
+    api_res_t *r = api_request(&w.server, "POST", path, jpeg, (size_t)size, "image/jpeg",
+                               caller == PUBLIC ? NULL : headers);
+    gdFree(jpeg);
+    return r;
+}
+
+/* ---- secret ballots ---- */
+
+/* The state a fresh ballot needs for each route, by the route's tail (and method). */
+static const char *ballot_state_for(const walk_row_t *row, const char *tail)
+{
+    if (strcmp(row->method, "PATCH") == 0 || strcmp(tail, "/open") == 0)
+        return "draft";
+    if (strcmp(tail, "/publish") == 0 || strcmp(tail, "/announcement") == 0)
+        return "closed";
+    return "open"; /* reading, closing, voting, a receipt check */
+}
+
+static long long ballot_candidate; /* a candidate of the last fresh ballot, for its vote */
+
+/* A fresh ballot of the county's congress in state, set up behind the API: in 如东县 with the demo
+ * deputy on its electorate, in 如皋市 of the neighbour's congress; open from an hour ago. */
+static long long walk_ballot(int county, const char *state)
+{
+    long long now = (long long)time(NULL);
+    long long of = county == RUDONG ? county_congress() : w.foreign_record[0];
+    char sql[1024];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO ballots (congress_id, region_code, kind, title, rule, choose, opens_at, closes_at, state,"
+             " electorate, cast_count, created_at, updated_at) VALUES (%lld, '%s', 'project', '巡查票决', 'exactly', 1,"
+             " %lld, %lld, '%s', 1, %s, %lld, %lld);"
+             "INSERT INTO ballot_candidates (ballot_id, position, name) SELECT max(id), 1, '甲' FROM ballots;"
+             "INSERT INTO ballot_candidates (ballot_id, position, name) SELECT max(id), 2, '乙' FROM ballots;",
+             of, county == RUDONG ? HOME_REGION : FOREIGN_REGION, now - 3600, now + 86400, state,
+             strcmp(state, "closed") == 0 ? "0" : "NULL", now, now);
+    if (db_exec(&w.server, sql) != 0)
+        fail_msg("setting up: %s", sql);
+    long long id = walk_query("SELECT max(id) FROM ballots");
+    snprintf(sql, sizeof(sql), "INSERT INTO ballot_electorate (ballot_id, deputy_id) VALUES (%lld, %lld)", id,
+             w.deputy_id);
+    if (county == RUDONG && db_exec(&w.server, sql) != 0)
+        fail_msg("setting up: %s", sql);
+    ballot_candidate = walk_query("SELECT min(id) FROM ballot_candidates WHERE ballot_id = %lld", id);
+    return id;
+}
+
+/* The body of a ballot route: a definition in the county's congress, a change, a vote, or {}. */
+static json_t *ballot_body(const walk_row_t *row, int caller)
+{
+    const char *tail = after(row->pattern, "/api/v1/ballots/:id");
+    if (strcmp(row->method, "GET") == 0)
+        return NULL;
+    if (strcmp(row->method, "PATCH") == 0)
+        return json_pack("{s:s}", "title", "巡查改名");
+    if (tail && strcmp(tail, "/vote") == 0)
+        return json_pack("{s:[I]}", "choices", (json_int_t)ballot_candidate);
+    if (tail)
+        return json_object();
+    char from[17], to[17];
+    beijing_time(from, 1, 9);
+    beijing_time(to, 2, 9);
+    long long of = county_of(caller, row->target) == RUDONG ? county_congress() : w.foreign_record[0];
+    return json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:s, s:[{s:s}, {s:s}]}", "congress_id", (json_int_t)of, "kind",
+                     "department", "title", "巡查票决", "rule", "exactly", "choose", 1, "opens_at", from, "closes_at",
+                     to, "candidates", "name", "甲", "name", "乙");
+}
+
+/* The path of a ballot route: a fresh ballot for :id, an unknown receipt for :code. */
+static bool ballot_path(const walk_row_t *row, int caller, char *out, size_t len)
+{
+    const char *tail = after(row->pattern, "/api/v1/ballots/:id");
+    if (after(row->pattern, "/api/v1/ballots") == NULL)
+        return false;
+    if (tail == NULL) {
+        snprintf(out, len, "%s", row->pattern);
+        return true;
+    }
+    long long id = walk_ballot(county_of(caller, row->target), ballot_state_for(row, tail));
+    snprintf(out, len, "/api/v1/ballots/%lld%s", id,
+             strcmp(tail, "/receipts/:code") == 0 ? "/receipts/ACDE-FGHJ-KMNP" : tail);
+    return true;
+}
+
+/* ---- duty scores and obligations ---- */
+
+/* The path of a score or obligation route: ?region= a neighbour's for a foreign board, the first
+ * rule for a rule's change, and for an explained score the county's deputy (in 如东县 the demo
+ * deputy, linked to the demo member here). False for other routes. */
+static bool score_path(const walk_row_t *row, int caller, char *out, size_t len)
+{
+    const char *p = row->pattern;
+    bool foreign = row->target == T_FOREIGN;
+    if (strcmp(p, "/api/v1/scores") == 0 || strcmp(p, "/api/v1/obligations") == 0 ||
+        strcmp(p, "/api/v1/duty-rules") == 0 || strcmp(p, "/api/v1/obligation-rules") == 0) {
+        snprintf(out, len, "%s%s%s", p, foreign ? "?region=" : "", foreign ? foreign_region(caller) : "");
+        return true;
+    }
+    if (strcmp(p, "/api/v1/duty-rules/:id") == 0 || strcmp(p, "/api/v1/obligation-rules/:id") == 0) {
+        bool duty = after(p, "/api/v1/duty-rules/") != NULL;
+        snprintf(out, len, "%.*s%lld", (int)strlen(p) - 3, p,
+                 walk_query("SELECT min(id) FROM %s", duty ? "duty_rules" : "obligation_rules"));
+        return true;
+    }
+    if (strcmp(p, "/api/v1/deputies/:id/score") != 0)
+        return false;
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "INSERT OR IGNORE INTO member_deputies (member_user_id, deputy_id, linked_at) VALUES (%lld, %lld, 0)",
+             w.self_id[MEMBER], w.deputy_id);
+    if (db_exec(&w.server, sql) != 0)
+        fail_msg("setting up: %s", sql);
+    snprintf(out, len, "/api/v1/deputies/%lld/score",
+             county_of(caller, row->target) == RUDONG ? w.deputy_id : w.foreign_record[4]);
+    return true;
+}
+
+/* ---- annual reports and member links ---- */
+
+/* The report of year of the county's deputy (the one duty rows name), written behind the API in
+ * state over whatever that deputy had of the year; its id. With state NULL the year is only
+ * cleared, for a draft the API generates itself (and 0 is returned). */
+static long long put_report(int county, int year, const char *state)
+{
+    long long deputy = duty_deputy(county);
+    char sql[1024];
+    int n = snprintf(sql, sizeof(sql),
+                     "DELETE FROM report_ratings WHERE report_id IN (SELECT id FROM annual_reports"
+                     " WHERE deputy_id = %lld AND year = %d);"
+                     "DELETE FROM annual_reports WHERE deputy_id = %lld AND year = %d;",
+                     deputy, year, deputy, year);
+    if (state)
+        snprintf(sql + n, sizeof(sql) - (size_t)n,
+                 "INSERT INTO annual_reports (deputy_id, region_code, year, title, body, state, generated_at,"
+                 " published_at, created_at, updated_at) SELECT id, region_code, %d, '巡查述职', '巡查正文', '%s', 0,"
+                 " %s, 0, 0 FROM deputies WHERE id = %lld",
+                 year, state, strcmp(state, "published") == 0 ? "1" : "NULL", deputy);
+    if (db_exec(&w.server, sql) != 0)
+        fail_msg("setting up: %s", sql);
+    return state ? walk_query("SELECT id FROM annual_reports WHERE deputy_id = %lld AND year = %d", deputy, year) : 0;
+}
+
+/* A fresh report of the county's deputy in state (see put_report), in one of the years
+ * 2000-2019, which go round; its year into *year. */
+static long long walk_report(int county, const char *state, int *year)
+{
+    static int turn;
+    *year = 2000 + turn++ % 20;
+    return put_report(county, *year, state);
+}
+
+/* The county's standing report of a state (a draft to read, a published one to rate), made on
+ * first use in a year outside walk_report's round. */
+static long long county_report(int county, bool published)
+{
+    static long long made[NCOUNTIES][2];
+    if (made[county][published] == 0)
+        made[county][published] = put_report(county, published ? 2021 : 2020, published ? "published" : "draft");
+    return made[county][published];
+}
+
+static int report_generate_year; /* the year the last generate row's path cleared, for its body */
+
+/* The member account of the county: the demo member in 如东县, one made by its office in 如皋市. */
+static long long county_member(int county)
+{
+    static long long rugao;
+    if (county == RUDONG)
+        return w.self_id[MEMBER];
+    if (rugao == 0)
+        rugao = create_account(&w.clients[ADMIN_RUGAO], "walk-member-rugao", FOREIGN_REGION, "member", 0);
+    return rugao;
+}
+
+/* The path of an annual-report or member route; false for other routes. */
+static bool report_path(const walk_row_t *row, int caller, char *out, size_t len)
+{
+    const char *p = row->pattern, *rest = after(p, "/api/v1/annual-reports/:id");
+    int county = county_of(caller, row->target), year;
+    if (strcmp(p, "/api/v1/deputies/:id/annual-reports") == 0) {
+        if (strcmp(row->method, "POST") == 0)
+            walk_report(county, NULL, &report_generate_year);
+        snprintf(out, len, "/api/v1/deputies/%lld/annual-reports", duty_deputy(county));
+    } else if (rest) {
+        long long id;
+        if (strcmp(rest, "/ratings") == 0 || strcmp(row->method, "GET") == 0)
+            id = county_report(county, strcmp(rest, "/ratings") == 0);
+        else
+            id = walk_report(county, strcmp(rest, "/unpublish") == 0 ? "published" : "draft", &year);
+        snprintf(out, len, "/api/v1/annual-reports/%lld%s", id, rest);
+    } else if (strcmp(p, "/api/v1/members/:id/deputies") == 0) {
+        snprintf(out, len, "/api/v1/members/%lld/deputies", county_member(county));
+    } else if (strcmp(p, "/api/v1/members") == 0) {
+        snprintf(out, len, "%s%s%s", p, row->target == T_FOREIGN ? "?region=" : "",
+                 row->target == T_FOREIGN ? foreign_region(caller) : "");
+    } else if (after(p, "/api/v1/members/me")) {
+        char sql[256];
+        snprintf(sql, sizeof(sql),
+                 "INSERT OR IGNORE INTO member_deputies (member_user_id, deputy_id, linked_at) VALUES (%lld, %lld, 0)",
+                 w.self_id[MEMBER], w.deputy_id);
+        if (db_exec(&w.server, sql) != 0)
+            fail_msg("setting up: %s", sql);
+        snprintf(out, len, "%s", p);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static bool is_report_route(const walk_row_t *row)
+{
+    return strstr(row->pattern, "/annual-reports") || after(row->pattern, "/api/v1/members");
+}
+
+/* The body of an annual-report or member route; NULL for reads. */
+static json_t *report_body(const walk_row_t *row, int caller)
+{
+    static int phones;
+    const char *p = row->pattern;
+    if (strcmp(row->method, "GET") == 0)
+        return NULL;
+    if (strcmp(p, "/api/v1/deputies/:id/annual-reports") == 0)
+        return json_pack("{s:i}", "year", report_generate_year);
+    if (strcmp(row->method, "PATCH") == 0)
+        return json_pack("{s:s}", "title", "巡查改名");
+    if (after(p, "/api/v1/annual-reports/:id/ratings")) {
+        char phone[16];
+        snprintf(phone, sizeof(phone), "139%08d", ++phones);
+        return json_pack("{s:s, s:s}", "phone", phone, "rating", "satisfied");
+    }
+    if (strcmp(p, "/api/v1/members/:id/deputies") == 0)
+        return json_pack("{s:[I]}", "deputies", (json_int_t)duty_deputy(county_of(caller, row->target)));
+    if (strcmp(p, "/api/v1/members/me/contacts") == 0)
+        return json_pack("{s:I, s:s, s:s, s:s}", "deputy_id", (json_int_t)w.deputy_id, "happened_on", "2025-06-01",
+                         "channel", "phone", "note", "巡查联系");
+    return json_object(); /* publish, unpublish */
+}
+
 static int walk_setup(void **state)
 {
     (void)state;
@@ -1350,7 +1829,9 @@ static long long target_id(const walk_row_t *row, int caller, target_t t)
 static void fill_path(const walk_row_t *row, int caller, char *out, size_t len)
 {
     if (campaign_path(row, caller, out, len) || draft_path(row, caller, out, len) ||
-        reception_path(row, caller, out, len) || suggestion_path(row, caller, out, len))
+        reception_path(row, caller, out, len) || suggestion_path(row, caller, out, len) ||
+        ballot_path(row, caller, out, len) || duty_path(row, caller, out, len) || score_path(row, caller, out, len) ||
+        report_path(row, caller, out, len))
         return;
     const char *param = strstr(row->pattern, ":id");
     const char *code = strstr(row->pattern, ":code");
@@ -1427,8 +1908,16 @@ static char *valid_body(const walk_row_t *row, int caller)
                after(row->pattern, "/api/v1/rules/") || strstr(row->pattern, "/rules") ||
                after(row->pattern, "/api/v1/visits")) {
         body = reception_body(row, caller);
+    } else if (is_report_route(row)) {
+        body = report_body(row, caller);
+    } else if (after(row->pattern, "/api/v1/duty-rules/") || after(row->pattern, "/api/v1/obligation-rules/")) {
+        body = json_object(); /* nothing changed: the answer is the policy's */
+    } else if (after(row->pattern, "/api/v1/duty-records")) {
+        body = duty_body(row, caller);
     } else if (after(row->pattern, "/api/v1/suggestions")) {
         body = suggestion_body(row, caller);
+    } else if (after(row->pattern, "/api/v1/ballots")) {
+        body = ballot_body(row, caller);
     } else if (after(row->pattern, "/api/v1/campaigns")) {
         body = campaign_body(row, caller);
     } else if (after(row->pattern, "/api/v1/drafts") || after(row->pattern, "/api/v1/comments/")) {
@@ -1474,6 +1963,8 @@ static char *valid_body(const walk_row_t *row, int caller)
 
 static api_res_t *send_as(int caller, const walk_row_t *row, const char *path, const char *body)
 {
+    if (is_duty_photo(row))
+        return duty_photo_upload(caller, path);
     const char *type = is_import(row) ? "text/csv" : is_photo_upload(row) ? "image/webp" : NULL;
     if (caller == PUBLIC)
         return api_request(&w.server, row->method, path, body, body ? strlen(body) : 0, type, NULL);
