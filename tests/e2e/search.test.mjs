@@ -33,7 +33,7 @@ after(() => closeAll(browser, server));
 async function search(q) {
   const view = data.page.getByRole('region', {name: '全文检索'});
   await view.getByLabel('查找内容').fill(q);
-  await view.getByRole('button', {name: '查找', exact: true}).click();
+  await view.getByRole('button', {name: '检索', exact: true}).click();
   await view.locator('#search-results[aria-busy="false"]').waitFor();
   return view;
 }
@@ -66,7 +66,7 @@ step('a query of 201 characters is refused on the page', async () => {
   const input = view.getByLabel('查找内容');
   await input.evaluate((el) => el.removeAttribute('maxlength'));
   await input.fill('路'.repeat(201));
-  await view.getByRole('button', {name: '查找', exact: true}).click();
+  await view.getByRole('button', {name: '检索', exact: true}).click();
   await view.getByRole('alert').getByText('查找内容最多 200 个字', {exact: true}).waitFor();
   assert.equal(await input.getAttribute('aria-invalid'), 'true');
   assertNoProblems(data.page);

@@ -6,6 +6,7 @@ import {t} from './i18n.js';
 import {h, label, telHref} from './dom.js';
 import {recordPage, details, section, linkList, qrCard, safeImage} from './record.js';
 import {writeCard} from './opinion-public.js';
+import {publishedReports} from './duty_common.js';
 
 /* A photo is shown only from this site: the page's policy allows no other image source, and a
  * blocked image would only be an error. */
@@ -53,6 +54,7 @@ function build(d) {
     : h('p', {class: 'muted'}, t('deputy.stations.empty'))));
   if (d.biography)
     parts.push(section('deputy.biography', h('p', {class: 'prose'}, d.biography)));
+  parts.push(publishedReports(d));
   parts.push(writeCard('deputy', d));
   parts.push(qrCard('deputies', d.id, t('deputy.qr.alt', {name: d.name}), [['card.link.deputy', `/card.html?deputy=${d.id}`]]));
   return parts;

@@ -1,7 +1,8 @@
 /* staff: the staff workspace - sign in and out, change password, and for admins the
  * accounts of their region, a form to create one, and the registry (registry.js). Staff,
  * admins and deputies get the opinions inbox (inbox.js); unit accounts their referrals
- * (unit_inbox.js). Deputies, admins, units and members get deputies' suggestions (suggestions.js). */
+ * (unit_inbox.js). Deputies, admins, units and members get deputies' suggestions (suggestions.js),
+ * and each role its sections of duty records (duty_sections.js). */
 
 import {initI18n, t, has, getLang} from './i18n.js';
 import {api, setCsrfToken} from './api.js';
@@ -16,6 +17,8 @@ import * as campaigns from './campaigns_staff.js';
 import * as consultation from './consultation_staff.js';
 import * as suggestions from './suggestions.js';
 import * as search from './search.js';
+import * as dutySections from './duty_sections.js';
+import * as ballots from './ballots_staff.js';
 
 const PAGE = 100; /* accounts fetched per request */
 
@@ -65,6 +68,8 @@ function showSignedOut() {
   campaigns.hide();
   consultation.hide();
   suggestions.hide();
+  dutySections.hide();
+  ballots.hide();
 }
 
 function renderMe() {
@@ -104,6 +109,9 @@ function showSignedIn(session) {
   if (state.me.role === 'unit')
     unitInbox.show(state.me, {onSessionLost: sessionLost});
   suggestions.show(state.me, {onSessionLost: sessionLost});
+  dutySections.show(state.me, {onSessionLost: sessionLost});
+  if (['admin', 'deputy'].includes(state.me.role))
+    ballots.show(state.me, {onSessionLost: sessionLost});
 }
 
 /* A request answered 401 after sign-in: the session ended elsewhere (expired, password
@@ -306,6 +314,8 @@ function start() {
       unitInbox.render();
       suggestions.render();
       search.render();
+      dutySections.render();
+      ballots.render();
       reports.render();
       reception.render();
       campaigns.render();

@@ -12,7 +12,7 @@ addStrings({
     'search.kind.opinion': '群众意见及答复',
     'search.kind.suggestion': '代表建议及答复',
     'search.kind.duty': '履职记录',
-    'search.go': '查找',
+    'search.go': '检索',
     'search.more': '更多结果',
     'search.loading': '正在查找…',
     'search.count': '找到 {n} 条',
