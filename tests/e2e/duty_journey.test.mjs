@@ -205,3 +205,29 @@ step('the_published_report_is_listed_on_the_deputys_page_and_its_public_page_tak
   assert.equal(again.status, 409, 'one rating per phone');
   assertNoProblems(page);
 });
+
+step('staff_record_a_training_on_the_deputys_behalf_and_it_waits_in_their_own_queue', async () => {
+  const title = '参加代表履职培训班（代为登记）';
+  const page = await browser.openPage(NARROW);
+  await signInPage(page, server.base, {username: 'staff', password: PASSWORD});
+  const section = page.getByRole('region', {name: '代为登记履职'});
+  await section.getByLabel('代表').selectOption({label: data.name});
+  await section.getByRole('button', {name: '记一笔'}).click();
+  const form = section.locator('#duty-f');
+  await form.getByRole('radio', {name: '学习培训'}).check();
+  await form.getByLabel(/^标题/).fill(title);
+  await form.getByLabel(/^情况说明/).fill('县人大常委会举办的代表履职学习培训，全天参加。');
+  await form.getByRole('button', {name: '保存'}).click();
+  await section.locator('#duty-notice').filter({hasText: title}).waitFor();
+
+  const listed = await server.expect(data.deputy, 'GET', `/api/v1/duty-records?year=${data.year}&kind=training`);
+  const record = listed.items.find((r) => r.title === title);
+  assert.ok(record, "the record is the deputy's");
+  assert.equal(record.state, 'pending', 'it still waits for confirmation');
+  const queue = page.getByRole('region', {name: '履职审核'});
+  await page.reload();
+  await queue.locator(`li[data-record="${record.id}"]`).waitFor();
+  assert.ok(await scrollWidth(page) <= NARROW.width, 'the form and queue fit the phone');
+  assertNoProblems(page);
+  await page.close();
+});

@@ -6,7 +6,10 @@
  * Photos are made smaller on the phone first (photo.js) and sent one by one once the record
  * exists (POST /api/v1/duty-records/:id/photos); a photo that fails leaves the record saved and
  * says which photo to add again. A record entered by hand may be changed while it waits or was
- * returned (PATCH sends it back to the queue) and deleted while it waits. */
+ * returned (PATCH sends it back to the queue) and deleted while it waits.
+ *
+ * Staff and admins see the same section as 代为登记: they pick a deputy of their region first
+ * (GET /api/v1/deputies), and what they record is that deputy's (deputy_id in the body). */
 
 import {shrinkPhoto} from './photo.js';
 import {t} from './i18n.js';
@@ -26,6 +29,8 @@ const P = 'duty-f';                     /* the form's ids */
 
 const state = {
   me: null,
+  deputy: null,       /* {id, name}: whose records - the deputy's own, or the one staff picked */
+  deputies: [],       /* staff: the deputies of their region to pick from */
   lost: () => false,
   year: thisYear(),
   items: [],
@@ -41,7 +46,7 @@ const state = {
 async function loadScore() {
   const seq = state.seq;
   try {
-    const score = await api('GET', `/api/v1/deputies/${state.me.deputy_id}/score?year=${state.year}`);
+    const score = await api('GET', `/api/v1/deputies/${state.deputy.id}/score?year=${state.year}`);
     if (seq === state.seq)
       state.score = score;
   } catch (err) {
@@ -79,7 +84,7 @@ async function loadList(append = false) {
   say('duty-list-error', null);
   if (!append)
     say('duty-count', () => t('duty.loading'));
-  const q = new URLSearchParams({deputy: String(state.me.deputy_id), year: String(state.year), limit: String(PAGE)});
+  const q = new URLSearchParams({deputy: String(state.deputy.id), year: String(state.year), limit: String(PAGE)});
   if (append && state.next)
     q.set('after', String(state.next));
   try {
@@ -296,6 +301,8 @@ function onSubmit(event) {
       const photos = await shrunkPhotos(form, editing ? (editing.photos || []).length : 0);
       const body = {kind, title: textOf(form, 'title'), happened_on: textOf(form, 'happened_on'),
         body: textOf(form, 'body') || ''};
+      if (onBehalf() && !editing)
+        body.deputy_id = state.deputy.id;
       say(`${P}-status`, () => t('duty.form.saving'));
       const record = editing
         ? await api('PATCH', `/api/v1/duty-records/${editing.id}`, body)
@@ -326,11 +333,38 @@ function chooseYear(year) {
   loadScore();
 }
 
+const onBehalf = () => state.me && !state.me.deputy_id;
+
+/* Staff: the deputy whose records to keep, picked from those of their region. */
+function deputyPicker() {
+  const select = h('select', {id: 'duty-deputy', name: 'deputy'},
+    h('option', {value: ''}, t('duty.behalf.choose')),
+    state.deputies.map((d) => h('option', {value: String(d.id), selected: state.deputy && state.deputy.id === d.id},
+      d.name)));
+  select.addEventListener('change', () => {
+    const d = state.deputies.find((x) => String(x.id) === select.value);
+    state.deputy = d ? {id: d.id, name: d.name} : null;
+    closeForm();
+    state.items = [];
+    state.score = null;
+    render();
+    if (state.deputy)
+      Promise.all([loadList(), loadScore()]);
+  });
+  return h('div', {class: 'field'}, h('label', {for: 'duty-deputy'}, t('duty.behalf.deputy')), select);
+}
+
 function build() {
   const list = h('ul', {id: 'duty-list', class: 'duty-records'});
   list.addEventListener('click', onListClick);
+  $('duties-heading').textContent = t(onBehalf() ? 'duty.behalf.heading' : 'duty.heading');
+  if (onBehalf() && !state.deputy) {
+    $('duties-root').replaceChildren(h('p', {class: 'muted'}, t('duty.behalf.intro')), deputyPicker());
+    return;
+  }
   $('duties-root').replaceChildren(
-    h('p', {class: 'muted'}, t('duty.intro')),
+    onBehalf() ? deputyPicker() : null,
+    h('p', {class: 'muted'}, t(onBehalf() ? 'duty.behalf.intro' : 'duty.intro')),
     h('div', {id: 'duty-score', class: 'duty-score'}),
     h('p', {id: 'duty-score-error', class: 'form-error', role: 'alert'}),
     h('button', {type: 'button', id: 'duty-new', class: 'primary duty-new', 'aria-expanded': 'false',
@@ -347,19 +381,46 @@ function build() {
       t('duty.more')));
 }
 
-/* Shows 我的履职 to a deputy; options.onSessionLost runs on a 401. */
+/* The deputies of the account's region, for staff to pick from (every page of the list). */
+async function loadDeputies() {
+  const all = [];
+  let after = 0;
+  do {
+    const q = new URLSearchParams({region: state.me.region, limit: String(PAGE)});
+    if (after)
+      q.set('after', String(after));
+    const page = await api('GET', `/api/v1/deputies?${q}`);
+    all.push(...page.items);
+    after = page.next;
+  } while (after);
+  return all;
+}
+
+/* Shows 我的履职 to a deputy, and 代为登记 to staff and admins; options.onSessionLost runs on a 401. */
 export async function show(me, options = {}) {
   state.me = me;
   state.lost = lostBy(options.onSessionLost || (() => {}));
   state.year = thisYear();
   state.items = [];
   state.score = null;
+  state.deputy = me.deputy_id ? {id: me.deputy_id, name: me.display_name} : null;
   $('duties-view').hidden = false;
-  if (!me.deputy_id) {
+  if (me.role === 'deputy' && !me.deputy_id) {
     $('duties-root').replaceChildren(h('p', {class: 'notice'}, t('duty.err.no_deputy')));
     return;
   }
+  if (onBehalf()) {
+    try {
+      state.deputies = await loadDeputies();
+    } catch (err) {
+      if (!state.lost(err))
+        $('duties-root').replaceChildren(h('p', {class: 'form-error', role: 'alert'}, problem(err)));
+      return;
+    }
+  }
   build();
+  if (!state.deputy)
+    return;
   loadRules().then((rules) => {
     state.rules = rules;
     ruleHint();
@@ -375,8 +436,12 @@ export function hide() {
 
 /* Builds the section again in the current language, keeping what was read. */
 export function render() {
-  if (!state.me || !$('duty-list'))
+  if (!state.me || !$('duties-root') || $('duties-view').hidden)
     return;
+  if (!$('duty-list')) {
+    build();
+    return;
+  }
   const old = $(P);
   build();
   renderScore();
