@@ -402,21 +402,33 @@ int store_activity_deputies_each(store_t *db, int64_t activity, int (*fn)(const 
 
 int store_activity_attendance(store_t *db, int64_t activity, const int64_t *present, size_t n)
 {
-    store_stmt_t *st = store_prepare(db, "UPDATE activity_deputies SET attended = 0 WHERE activity_id = $1");
-    if (st == NULL)
+    char *ids = ids_json(present, n);
+    if (ids == NULL)
         return STORE_ERR;
-    store_bind_int(st, 1, activity);
-    int rc = store_run(st);
-    for (size_t i = 0; i < n && rc == STORE_OK; i++) {
-        st = store_prepare(db, "UPDATE activity_deputies SET attended = 1 WHERE activity_id = $1 AND deputy_id = $2");
-        if (st == NULL)
-            return STORE_ERR;
+    /* every deputy named present must be one of the activity's */
+    store_stmt_t *st = store_prepare(db, "SELECT count(*) FROM json_each($2) j WHERE NOT EXISTS (SELECT 1 FROM"
+                                         " activity_deputies ad WHERE ad.activity_id = $1 AND ad.deputy_id = j.value)");
+    int rc = st ? STORE_OK : STORE_ERR;
+    if (rc == STORE_OK) {
         store_bind_int(st, 1, activity);
-        store_bind_int(st, 2, present[i]);
-        rc = store_run(st);
-        if (rc == STORE_OK && store_changes(db) == 0)
-            return STORE_ENOTFOUND; /* not one of the activity's deputies */
+        store_bind_text(st, 2, ids);
+        rc = store_step(st);
+        int64_t strangers = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+        store_done(st);
+        rc = rc < 0 ? rc : strangers ? STORE_ENOTFOUND : STORE_OK;
     }
+    /* one statement, changing only the rows whose attendance changes: filing the record again
+     * leaves what the duty-record triggers wrote for an unchanged deputy as it was */
+    if (rc == STORE_OK && (st = store_prepare(db, "UPDATE activity_deputies SET attended = (deputy_id IN (SELECT value"
+                                                  " FROM json_each($2))) WHERE activity_id = $1 AND attended IS NOT"
+                                                  " (deputy_id IN (SELECT value FROM json_each($2)))")) == NULL)
+        rc = STORE_ERR;
+    if (rc == STORE_OK) {
+        store_bind_int(st, 1, activity);
+        store_bind_text(st, 2, ids);
+        rc = store_run(st);
+    }
+    free(ids);
     return rc;
 }
 

@@ -348,8 +348,8 @@ static void attending_an_activity_writes_one_record_and_marking_absent_takes_it_
     long long record = expect_record(present, "activity", id, "inspection", "乡村振兴专题调研", day);
     expect_no_record(absent, "activity", id, "marked absent");
 
-    record_activity(id, IDS(present)); /* the record filed again */
-    expect_record(present, "activity", id, "inspection", "乡村振兴专题调研", day);
+    record_activity(id, IDS(present)); /* the record filed again: the same record, not a new one */
+    assert_int_equal(expect_record(present, "activity", id, "inspection", "乡村振兴专题调研", day), record);
 
     /* the duty-records API shows it as written by the activity */
     api_res_t *r = request(&admin, "GET", NULL, "/api/v1/duty-records/%lld", record);
