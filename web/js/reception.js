@@ -643,8 +643,8 @@ function renderDesk() {
 
 async function checkIn(code) {
   const done = await api('POST', `/api/v1/bookings/${encodeURIComponent(code)}/check-in`, {});
+  await loadDesk(); /* announced once the list shows it */
   say('rc-d-notice', () => t('desk.checked_in', {code}));
-  await loadDesk();
   $('rc-d-notice').focus();
   return done;
 }
