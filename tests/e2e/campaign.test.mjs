@@ -59,7 +59,7 @@ async function signIn(page, username) {
 test('an admin creates a campaign, counts an opinion toward it, and the public page at 360 px shows the progress', async () => {
   const page = await browser.openPage(NARROW);
   await signIn(page, 'admin');
-  const section = page.getByRole('region', {name: '主题活动'});
+  const section = page.getByRole('region', {name: '主题活动', exact: true});
   await section.waitFor();
   const create = section.locator('#campaign-create-form');
   await create.getByLabel('主题（如：代表"三进"）').fill('代表"三进"');
