@@ -21,6 +21,7 @@ static const struct {
     {"import", cli_import, "load the national region table or a registry sheet"},
     {"export", cli_export, "write a registry table as CSV"},
     {"calendar", cli_calendar, "load and list the holidays and make-up workdays deadlines count"},
+    {"digest", cli_digest, "print a region office's weekly digest (一周一汇总)"},
     {"user", cli_user, "add, list, disable accounts and set passwords"},
     {"backup", cli_backup, "copy the live database to a file"},
     {"audit", cli_audit, "print the audit log"},

@@ -53,6 +53,8 @@ void api_reply_page(http_req_t *r, json_t *items, long limit);
  * window it answers 429 with Retry-After and returns true. api_rate_refund gives one back. */
 bool api_rate_limited(http_req_t *r, const char *kind, int limit, int window_s, const char *message);
 void api_rate_refund(http_req_t *r, const char *kind);
+/* The same for a key of the caller's choosing ("open311:KEY_ID") instead of kind and address. */
+bool api_rate_limited_key(http_req_t *r, const char *key, int limit, int window_s, const char *message);
 
 /* Who acts, copied out of the request so a writer job may use it on its own thread. */
 typedef struct {
@@ -77,6 +79,7 @@ json_t *api_user_json(const store_user_t *u);
 int api_healthz(http_req_t *r);
 int api_metrics(http_req_t *r);
 int api_meta(http_req_t *r);
+int api_openapi(http_req_t *r);
 int api_session_get(http_req_t *r);
 int api_session_create(http_req_t *r);
 int api_session_delete(http_req_t *r);
@@ -132,6 +135,9 @@ int api_referrals_grant_extension(http_req_t *r);
 int api_referrals_refuse_extension(http_req_t *r);
 /* Figures and record books. */
 int api_stats(http_req_t *r);
+/* dashboard.c */
+int api_dashboard(http_req_t *r);
+int api_public_stats(http_req_t *r);
 int api_search(http_req_t *r);
 int api_station_book(http_req_t *r);
 /* Reception days, activities, bookings, visits and compliance. */
@@ -159,6 +165,11 @@ int api_bookings_no_show(http_req_t *r);
 int api_visits_list(http_req_t *r);
 int api_visits_get(http_req_t *r);
 int api_compliance(http_req_t *r);
+/* The weekly digest (一周一汇总) and the biweekly batch referral (半月一交办): api/digest_routes.c. */
+int api_digest(http_req_t *r);
+int api_digest_xlsx_route(http_req_t *r);
+int api_batch_referrals(http_req_t *r);
+int api_batch_referrals_xlsx(http_req_t *r);
 /* Campaigns (主题活动) and what counts toward them. */
 int api_campaigns_list(http_req_t *r);
 int api_campaigns_get(http_req_t *r);
@@ -198,6 +209,32 @@ int api_suggestions_contact(http_req_t *r);
 int api_suggestions_co_opinion(http_req_t *r);
 int api_suggestions_reply(http_req_t *r);
 int api_suggestions_evaluate(http_req_t *r);
+/* Open311 GeoReport v2 (/open311/v2/...; open311.c) and its clients' API keys (open311_keys.c).
+ * api_open311_error writes every error of those routes as GeoReport's error list. */
+void api_open311_error(http_req_t *r, int status, const char *code, const char *message, const char *field);
+int api_open311_discovery(http_req_t *r);
+int api_open311_services(http_req_t *r);
+int api_open311_service(http_req_t *r);
+int api_open311_requests(http_req_t *r);
+int api_open311_request(http_req_t *r);
+int api_open311_token(http_req_t *r);
+int api_open311_post(http_req_t *r);
+int api_open311_keys_list(http_req_t *r);
+int api_open311_keys_create(http_req_t *r);
+int api_open311_keys_delete(http_req_t *r);
+/* The hex of a key's hash, as the keys table keeps it (64 characters and the NUL). */
+void api_open311_key_hash(const char *key, char out[65]);
+/* Notification gateways (SPEC §9): dead letters and templates (outbox.c), integrators' webhook
+ * subscriptions (webhooks.c). api_webhooks_publish copies event into the outbox for each active
+ * subscription to it whose region holds region, in the caller's transaction; payload (taken)
+ * must hold no personal data - it gets "region" added. */
+int api_outbox_dead(http_req_t *r);
+int api_outbox_retry(http_req_t *r);
+int api_outbox_templates(http_req_t *r);
+int api_webhooks_list(http_req_t *r);
+int api_webhooks_create(http_req_t *r);
+int api_webhooks_delete(http_req_t *r);
+int api_webhooks_publish(store_t *db, const char *event, json_t *payload, const char *region, int64_t now);
 int api_suggestions_rate_result(http_req_t *r);
 int api_suggestions_overdue(http_req_t *r);
 int api_suggestions_near(http_req_t *r);
@@ -238,6 +275,9 @@ int api_deputy_score(http_req_t *r);
 int api_obligation_rules_list(http_req_t *r);
 int api_obligation_rules_update(http_req_t *r);
 int api_obligations_list(http_req_t *r);
+/* Each active obligation rule with the subjects of the region subtree [region, hi) behind it in
+ * year: [{rule, subject, behind:{count, items}}], or NULL when it cannot be read. */
+json_t *api_obligations_assess(store_t *db, const char *region, const char *hi, int year);
 enum { API_REMIND_BATCH = 200 };
 int api_obligations_remind(store_t *db, int64_t now, int *sent);
 

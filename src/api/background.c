@@ -1,6 +1,7 @@
 /*
  * background: what the server does by itself every few seconds (--jobs-interval-s) -
- *   - delivers the outbox (webhook, command or log), retrying failures with growing pauses;
+ *   - delivers the outbox (webhook, command, e-mail, subscriptions: dispatch.c), retrying
+ *     failures with growing pauses until they are dead letters;
  *   - reminds owners and units of deadlines two working days away (预警), once per deadline;
  *   - closes answers left unrated for --auto-close-days working days (SPEC §3);
  *   - reminds visitors of their bookings a day ahead, and once a day announces the coming days
@@ -19,14 +20,17 @@
 #include "api/ballot_common.h"
 #include "api/activity_common.h"
 #include "api/background.h"
+#include "api/digest.h"
+#include "api/dispatch.h"
 #include "api/opinion_common.h"
 #include "api/suggestion_common.h"
 #include "core/calendar.h"
 #include "core/deliver.h"
+#include "auth/vault.h"
 #include "core/log.h"
 #include "store/calendar.h"
 
-enum { BATCH = 100, MAX_ATTEMPTS = 10, BACKOFF_FIRST_S = 30, BACKOFF_MAX_S = 6 * 3600 };
+enum { BATCH = 100 };
 
 /* ---- writer jobs the background thread waits for ------------------------------------------ */
 
@@ -73,9 +77,8 @@ static int in_writer(writer_t *w, int (*fn)(store_t *db, void *arg), void *arg)
 /* ---- the outbox ------------------------------------------------------------------------------ */
 
 typedef struct {
-    int64_t id;
-    int attempts;
-    char *message; /* the JSON handed to the gateway */
+    store_outbox_t row;   /* its texts are copies, owned here */
+    char done[128];       /* the channels that took it (dispatch.h) */
     bool delivered;
     char error[200];
 } delivery_t;
@@ -84,37 +87,53 @@ typedef struct {
     delivery_t list[BATCH];
     int n;
     int64_t now;
+    const config_t *cfg;
 } deliveries_t;
 
 static int collect_message(const store_outbox_t *m, void *arg)
 {
     deliveries_t *d = arg;
-    json_t *payload = json_loads(m->payload, 0, NULL);
-    json_t *j = json_pack("{s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t)m->id, "event", m->event, "recipient",
-                          m->recipient, "created_at", (json_int_t)m->created_at, "payload",
-                          payload ? payload : json_object());
     delivery_t *x = &d->list[d->n++];
-    x->id = m->id;
-    x->attempts = m->attempts;
-    x->message = json_dumps(j, JSON_COMPACT);
-    json_decref(j);
+    x->row = *m;
+    x->row.event = strdup(m->event);
+    x->row.recipient = strdup(m->recipient);
+    x->row.payload = strdup(m->payload);
+    snprintf(x->done, sizeof(x->done), "%s", m->channels_done);
     return d->n == BATCH;
 }
 
+/* A failure waits notify-backoff-s, doubled after each one up to notify-backoff-max-s; the
+ * notify-max-attempts-th leaves a dead letter for the staff (GET /api/v1/outbox/dead). */
 static int record_tries(store_t *db, void *arg)
 {
     deliveries_t *d = arg;
     for (int i = 0; i < d->n; i++) {
         delivery_t *x = &d->list[i];
-        long pause = BACKOFF_FIRST_S;
-        for (int k = 0; k < x->attempts && pause < BACKOFF_MAX_S; k++)
-            pause *= 2;
-        int64_t next = d->now + (pause < BACKOFF_MAX_S ? pause : BACKOFF_MAX_S);
-        int rc = store_outbox_tried(db, x->id, x->delivered, x->delivered ? NULL : x->error, next, d->now);
+        int attempts = x->row.attempts + 1;
+        store_outbox_try_t t = {
+            .delivered = x->delivered, .channels_done = x->done, .error = x->error,
+            .next_at = d->now + deliver_backoff(attempts, d->cfg->notify_backoff_s, d->cfg->notify_backoff_max_s),
+            .dead = attempts >= d->cfg->notify_max_attempts,
+        };
+        int rc = store_outbox_tried(db, x->row.id, &t, d->now);
         if (rc != STORE_OK)
             return rc;
     }
     return STORE_OK;
+}
+
+/* The data key, for the subscriptions' secrets: loaded once (the ticker is one thread). */
+static const vault_t *dispatch_vault(const config_t *cfg)
+{
+    static vault_t *vault;
+    static bool tried;
+    if (!tried) {
+        char err[256];
+        tried = true;
+        if ((vault = vault_load(cfg->data_dir, err, sizeof(err))) == NULL)
+            log_error("webhook subscriptions cannot be signed: %s", err);
+    }
+    return vault;
 }
 
 /* Delivers one batch of what is due; returns how many messages it tried. */
@@ -124,20 +143,25 @@ static int deliver_batch(const config_t *cfg, writer_t *writer, store_t *db, int
     if (d == NULL)
         return 0;
     d->now = now;
-    deliver_config_t how = {cfg->notify_webhook, cfg->notify_secret, cfg->notify_command, 10};
-    if (store_outbox_due(db, now, MAX_ATTEMPTS, BATCH, collect_message, d) == STORE_OK) {
+    d->cfg = cfg;
+    if (store_outbox_due(db, now, BATCH, collect_message, d) == STORE_OK) {
         for (int i = 0; i < d->n; i++) {
             delivery_t *x = &d->list[i];
-            x->delivered = x->message && deliver_message(&how, x->message, x->error, sizeof(x->error)) == 0;
+            x->delivered = api_dispatch(cfg, dispatch_vault(cfg), db, &x->row, x->done, sizeof(x->done), x->error,
+                                        sizeof(x->error)) == 0;
             if (!x->delivered)
-                log_warn("notification %lld not delivered (try %d): %s", (long long)x->id, x->attempts + 1, x->error);
+                log_warn("notification %lld not delivered (try %d): %s", (long long)x->row.id, x->row.attempts + 1,
+                         x->error);
         }
         if (d->n && in_writer(writer, record_tries, d) != STORE_OK)
             log_error("cannot record notification deliveries");
     }
     int tried = d->n;
-    for (int i = 0; i < d->n; i++)
-        free(d->list[i].message);
+    for (int i = 0; i < d->n; i++) {
+        free((char *)d->list[i].row.event);
+        free((char *)d->list[i].row.recipient);
+        free((char *)d->list[i].row.payload);
+    }
     free(d);
     return tried;
 }
@@ -341,6 +365,13 @@ static void remind_obligations(writer_t *writer, int64_t now)
         done_on = calendar_day_of(now);
 }
 
+/* ---- the weekly digest: once a week is over, each city and county office hears of it (SPEC §8) -- */
+
+static int digest_sweep(store_t *db, void *arg)
+{
+    return api_digest_send_weekly(db, *(const int64_t *)arg);
+}
+
 void api_background_tick(const config_t *cfg, writer_t *writer, store_t *db, int64_t now)
 {
     sweep_reception(writer, now);
@@ -349,6 +380,8 @@ void api_background_tick(const config_t *cfg, writer_t *writer, store_t *db, int
     if (in_writer(writer, ballot_sweep, &now) != STORE_OK)
         log_error("cannot close the ballots whose time is up");
     remind_obligations(writer, now);
+    if (in_writer(writer, digest_sweep, &now) != STORE_OK)
+        log_error("cannot send the weekly digests");
     sweep_t *s = calloc(1, sizeof(*s));
     if (s == NULL)
         return;

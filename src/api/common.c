@@ -192,10 +192,15 @@ void api_only(api_input_t *in, const char *const *keys)
 
 bool api_rate_limited(http_req_t *r, const char *kind, int limit, int window_s, const char *message)
 {
-    if (!http_config(r)->rate_limits)
-        return false;
     char key[96];
     snprintf(key, sizeof(key), "%s:%s", kind, r->ip);
+    return api_rate_limited_key(r, key, limit, window_s, message);
+}
+
+bool api_rate_limited_key(http_req_t *r, const char *key, int limit, int window_s, const char *message)
+{
+    if (!http_config(r)->rate_limits)
+        return false;
     int wait = ratelimit_hit(http_ratelimit(r), key, limit, window_s, time(NULL));
     if (wait == 0)
         return false;

@@ -158,7 +158,7 @@ static int list_item(const store_duty_record_t *d, void *arg)
     return j ? json_array_append_new(w->items, j) : 1;
 }
 
-/* ?state= and ?kind= and ?year= into the filter; false after answering 400. */
+/* ?state= and ?kind= and ?year= (or ?from=&to= days) into the filter; false after answering 400. */
 static bool read_filters(http_req_t *r, store_duty_filter_t *f, char from[11], char to[11])
 {
     const char *state = http_query(r, "state");
@@ -189,6 +189,17 @@ static bool read_filters(http_req_t *r, store_duty_filter_t *f, char from[11], c
         snprintf(to, 11, "%04ld-12-31", year);
         f->from = from;
         f->to = to;
+    }
+    static const char *const ends[] = {"from", "to"}; /* or days "YYYY-MM-DD", as the dashboard links */
+    const char **bounds[] = {&f->from, &f->to};
+    for (int i = 0; i < 2 && !year; i++) {
+        const char *day = http_query(r, ends[i]);
+        calendar_day_t parsed;
+        if (day && calendar_parse_date(day, &parsed) != 0) {
+            http_reply_error(r, 400, "bad_query", "give a date as YYYY-MM-DD", ends[i]);
+            return false;
+        }
+        *bounds[i] = day;
     }
     f->before_id = after;
     f->limit = (int)limit + 1; /* one more says whether a next page follows */

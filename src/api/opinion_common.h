@@ -47,6 +47,9 @@ int api_opinion_system_step(store_t *db, int64_t id, opinion_action_t action, co
                         int64_t now);
 /* Writes an outbox row telling recipient about event on o. */
 int api_opinion_notify(store_t *db, const char *event, const char *recipient, const store_opinion_t *o, int64_t now);
+/* Copies event on o (opinion.created, .answered, .rated) to the integrators subscribed to it
+ * (api_webhooks_publish): ids, state, category, channel, rating - nothing personal. */
+int api_opinion_publish(store_t *db, const char *event, const store_opinion_t *o, int64_t now);
 
 /* What the constituent sees: the state, their own text, the answer (the master's, for a merged
  * item) and the public timeline; no personal data and no internal notes. NULL on a read error. */
@@ -67,9 +70,42 @@ bool api_opinion_read_period(http_req_t *r, int64_t *from, int64_t *to);
  * 404 and returns false. The caller frees o. */
 bool api_opinion_load_in_scope(http_req_t *r, int64_t *id, store_opinion_t *o);
 
+/* What intake answers with once an opinion is stored. */
+typedef struct {
+    int64_t id;
+    const char *tracking_code;
+    const char *token; /* the tracking token, handed out when no phone was given; else NULL */
+    int64_t created_at, answer_due;
+} api_intake_answer_t;
+
+/* Another program that relays a constituent's message (an Open311 client, see open311.c). */
+typedef struct api_intake_via api_intake_via_t;
+struct api_intake_via {
+    int64_t key_id;         /* the client's API key */
+    bool has_point;         /* the point the client gave */
+    double lat, lng;
+    /* Writes what the client brought beside the opinion, inside the opinion's transaction (on the
+     * writer thread: use only via and db). */
+    int (*record)(const api_intake_via_t *via, store_t *db, int64_t opinion_id);
+    /* Answers the client once the opinion is stored (on the request's loop). */
+    void (*answer)(http_req_t *r, const api_intake_via_t *via, const api_intake_answer_t *a);
+};
+
+/* SPEC §3 登记: creates an opinion from body, an object of the web form's fields (POST
+ * /api/v1/opinions), checked field by field as the form's are; a refusal is answered through
+ * http_reply_error naming the form's field. With via NULL it answers the form's 201; otherwise
+ * via's record runs in the same transaction and via's answer answers. Takes body's reference.
+ * The caller has applied its own rate limit. */
+void api_opinion_intake(http_req_t *r, json_t *body, const api_intake_via_t *via);
+
 /* Whether a category of category_region ("" the national set) is offered for a place in region. */
 bool api_category_serves(const char *category_region, const char *region);
 
+/* The filter of GET /api/v1/opinions and its exports, read from the query (region, state,
+ * category, channel, station, flag, owner, answered, rated, satisfied, from, to, after, limit)
+ * and the actor's scope; lo and hi hold the region range f points to. On bad input it answers
+ * (400, 403) and returns false. */
+bool api_opinion_list_filter(http_req_t *r, store_opinion_filter_t *f, char lo[13], char hi[14]);
 /* The list entry of an opinion: enough to triage from a phone without opening it. */
 json_t *api_opinion_summary_json(const store_opinion_t *o);
 /* Answers with what a unit sees of its referral: the referral and the opinion it is about,

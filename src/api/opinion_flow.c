@@ -58,7 +58,8 @@ static bool same_county(const char *a, const char *b)
 
 int api_opinion_notify(store_t *db, const char *event, const char *recipient, const store_opinion_t *o, int64_t now)
 {
-    json_t *payload = json_pack("{s:I, s:s}", "opinion_id", (json_int_t)o->id, "state", opinion_state_name(o->state));
+    json_t *payload = json_pack("{s:I, s:s, s:s}", "opinion_id", (json_int_t)o->id, "state",
+                                opinion_state_name(o->state), "region", o->region);
     /* the code is half of what opens the constituent's view: it goes to them alone */
     if (strncmp(recipient, "constituent:", 12) == 0)
         json_object_set_new(payload, "tracking_code", json_string(o->tracking_code));
@@ -67,6 +68,16 @@ int api_opinion_notify(store_t *db, const char *event, const char *recipient, co
     int rc = text ? store_outbox_add(db, event, recipient, text, now) : STORE_ERR;
     free(text);
     return rc;
+}
+
+int api_opinion_publish(store_t *db, const char *event, const store_opinion_t *o, int64_t now)
+{
+    json_t *payload = json_pack("{s:I, s:s, s:I, s:s, s:I}", "opinion_id", (json_int_t)o->id, "state",
+                                opinion_state_name(o->state), "category_id", (json_int_t)o->category_id, "channel",
+                                o->channel, "created_at", (json_int_t)o->created_at);
+    if (o->rated_at)
+        json_object_set_new(payload, "rating", json_string(opinion_rating_name(o->rating)));
+    return api_webhooks_publish(db, event, payload, o->region, now);
 }
 
 static int notify_constituent(store_t *db, const store_opinion_t *o, int64_t now)
@@ -99,6 +110,8 @@ static int answer(flow_write_t *f, store_t *db, store_opinion_t *o, int64_t now)
     int rc = store_opinions_merged_into(db, o->id, notify_merged, &walk);
     if (rc == STORE_OK)
         rc = walk.rc;
+    if (rc == STORE_OK)
+        rc = api_opinion_publish(db, "opinion.answered", o, now);
     return rc == STORE_OK ? notify_constituent(db, o, now) : rc;
 }
 
@@ -249,6 +262,8 @@ static int step(flow_write_t *f, store_t *db, store_opinion_t *o, opinion_action
         rc = store_opinion_event_add(db, &e);
     if (rc == STORE_OK && action == OPINION_TRIAGE)
         rc = notify_owners(f, db, o, now);
+    if (rc == STORE_OK && action == OPINION_RATE)
+        rc = api_opinion_publish(db, "opinion.rated", o, now);
     if (rc == STORE_OK && !f->by_constituent) {
         char what[32];
         snprintf(what, sizeof(what), "opinion.%s", opinion_action_name(action));

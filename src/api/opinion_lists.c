@@ -99,28 +99,38 @@ static bool read_filters(http_req_t *r, store_opinion_filter_t *f, int64_t *stat
     return true;
 }
 
-int api_opinions_list(http_req_t *r)
+bool api_opinion_list_filter(http_req_t *r, store_opinion_filter_t *f, char lo[13], char hi[14])
 {
-    char lo[13], hi[14];
-    store_opinion_filter_t f = {0};
     int64_t station = 0;
-    if (!api_scope_region(r, lo, hi) || !read_filters(r, &f, &station))
-        return 0;
-    f.region_lo = lo;
-    f.region_hi = hi;
-    f.station_id = station;
+    memset(f, 0, sizeof(*f));
+    if (!api_scope_region(r, lo, hi) || !read_filters(r, f, &station))
+        return false;
+    f->region_lo = lo;
+    f->region_hi = hi;
+    f->station_id = station;
     const actor_t *a = http_actor(r);
     if (a->role == ROLE_DEPUTY) /* a deputy's own, sent to them or given to them, in their region */
-        f.deputy_id = a->deputy_id ? a->deputy_id : -1;
+        f->deputy_id = a->deputy_id ? a->deputy_id : -1;
     const char *flag = http_query(r, "flag");
     if (flag && strcmp(flag, "warn") != 0 && strcmp(flag, "overdue") != 0) {
         http_reply_error(r, 400, "bad_query", "flag must be warn or overdue", "flag");
-        return 0;
+        return false;
     }
-    int rc = flag ? flag_bounds(http_reader(r), flag, time(NULL), &f) : STORE_OK;
+    if (flag && flag_bounds(http_reader(r), flag, time(NULL), f) != STORE_OK) {
+        http_reply_internal(r, "cannot read the calendar");
+        return false;
+    }
+    return true;
+}
+
+int api_opinions_list(http_req_t *r)
+{
+    char lo[13], hi[14];
+    store_opinion_filter_t f;
+    if (!api_opinion_list_filter(r, &f, lo, hi))
+        return 0;
     list_walk_t w = {json_array(), http_reader(r), 0, 0};
-    if (rc == STORE_OK)
-        rc = store_opinions_each(http_reader(r), &f, list_item, &w);
+    int rc = store_opinions_each(http_reader(r), &f, list_item, &w);
     if (rc != STORE_OK) {
         json_decref(w.items);
         http_reply_internal(r, "cannot list opinions");

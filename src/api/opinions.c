@@ -223,6 +223,7 @@ typedef struct {
         size_t len;
     } files[FILES_MAX];
     int nfiles;
+    api_intake_via_t via; /* another program relaying the message (an Open311 client), or zero */
 } intake_write_t;
 
 static void intake_free(intake_write_t *w)
@@ -299,7 +300,10 @@ static int intake_run(http_write_t *w, store_t *db)
         .actor = in->who.actor_id ? in->who.actor : "constituent", .action = "register",
         .to_state = "registered", .note = "", .public_note = "",
     };
-    return store_opinion_event_add(db, &e);
+    rc = store_opinion_event_add(db, &e);
+    if (rc == STORE_OK)
+        rc = api_opinion_publish(db, "opinion.created", o, o->created_at);
+    return rc == STORE_OK && in->via.record ? in->via.record(&in->via, db, o->id) : rc;
 }
 
 static void intake_respond(http_write_t *w, http_req_t *r, int status)
@@ -311,6 +315,10 @@ static void intake_respond(http_write_t *w, http_req_t *r, int status)
                          "idempotency_key");
     } else if (r && status != STORE_OK) {
         http_reply_internal(r, "cannot store an opinion");
+    } else if (r && in->via.answer) {
+        const api_intake_answer_t a = {o->id, o->tracking_code, in->token[0] ? in->token : NULL, o->created_at,
+                                       o->answer_due};
+        in->via.answer(r, &in->via, &a);
     } else if (r) {
         json_t *body = json_pack("{s:s, s:s, s:I, s:I}", "tracking_code", o->tracking_code, "state",
                                  opinion_state_name(o->state), "triage_due", (json_int_t)o->triage_due,
@@ -536,9 +544,17 @@ int api_opinions_create(http_req_t *r)
     if (r->session == NULL && api_rate_limited(r, "form", cfg->form_per_minute, 60, "too many messages from this address; try again in a minute"))
         return 0;
     json_t *body = http_json_body(r);
-    if (body == NULL)
-        return 0;
+    if (body != NULL)
+        api_opinion_intake(r, body, NULL);
+    return 0;
+}
+
+void api_opinion_intake(http_req_t *r, json_t *body, const api_intake_via_t *via)
+{
+    const config_t *cfg = http_config(r);
     intake_write_t *w = http_write_new(r, sizeof(*w));
+    if (via)
+        w->via = *via;
     store_opinion_t *o = &w->opinion;
     api_input_t in = {r, body, false};
     api_only(&in, intake_fields);
@@ -579,7 +595,7 @@ int api_opinions_create(http_req_t *r)
         intake_free(w);
         free(w);
         json_decref(body);
-        return 0;
+        return;
     }
     o->content = strdup(content);
     o->location = strdup(location ? location : "");
@@ -599,7 +615,6 @@ int api_opinions_create(http_req_t *r)
     w->super.run = intake_run;
     w->super.respond = intake_respond;
     http_write(r, &w->super);
-    return 0;
 }
 
 /* ---- tracking ---------------------------------------------------------------------------------- */

@@ -572,14 +572,8 @@ static int assess_subject(const store_duty_subject_t *s, void *arg)
     return 0;
 }
 
-/* GET /api/v1/obligations?year=&region= */
-int api_obligations_list(http_req_t *r)
+json_t *api_obligations_assess(store_t *db, const char *region, const char *hi, int year)
 {
-    char region[13], hi[REGION_CODE_LEN + 2];
-    int year = query_year(r);
-    if (year < 0 || !api_scope_region(r, region, hi))
-        return 0;
-    store_t *db = http_reader(r);
     store_obligation_rule_t *rules = calloc(STORE_OBLIGATION_RULES_MAX, sizeof(*rules));
     assess_t *a = calloc(1, sizeof(*a));
     int n = 0;
@@ -606,6 +600,20 @@ int api_obligations_list(http_req_t *r)
     free(a);
     if (rc != STORE_OK) {
         json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
+/* GET /api/v1/obligations?year=&region= */
+int api_obligations_list(http_req_t *r)
+{
+    char region[13], hi[REGION_CODE_LEN + 2];
+    int year = query_year(r);
+    if (year < 0 || !api_scope_region(r, region, hi))
+        return 0;
+    json_t *list = api_obligations_assess(http_reader(r), region, hi, year);
+    if (list == NULL) {
         http_reply_internal(r, "cannot assess the obligations");
         return 0;
     }

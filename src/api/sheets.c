@@ -4,8 +4,8 @@
  * An import is all or nothing and never holds the writer while it reads: a worker thread decodes
  * and checks the sheet against its own read connection, and the writer gets only the prepared
  * rows, which it checks again for what may have changed meanwhile and writes in one go. An
- * export streams: a worker reads each piece (64 KiB) once h2o has sent the one before, so neither
- * the loop nor memory ever holds the whole sheet.
+ * export streams (api_stream_t, exports.h): a worker reads each piece (64 KiB) once h2o has sent
+ * the one before, so neither the loop nor memory ever holds the whole sheet.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +15,9 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/exports.h"
 #include "auth/vault.h"
+#include "core/csv.h"
 #include "core/qr.h"
 #include "domain/region.h"
 #include "store/registry.h"
@@ -233,112 +235,45 @@ int api_registry_import(http_req_t *r)
 
 /* ---- CSV sheets: export, streamed for Excel ---- */
 
-/* An export under way. The loop owns it but for the piece a worker is filling (busy). */
+/* An export under way, on the stream of exports.h. */
 typedef struct {
-    h2o_generator_t super; /* first: h2o hands it back to proceed and stop */
-    http_req_t *r;         /* NULL once h2o has stopped the response */
+    api_stream_t stream; /* first */
     const registry_entity_t *e;
     const char *db_path;
     char lo[REGION_CODE_LEN + 1], hi[REGION_CODE_LEN + 2];
     char disposition[96];
     store_t *db; /* the workers' read connection, from the first piece to the last */
     store_csv_export_t *x;
-    buf_t piece; /* filled by a worker, then h2o's to send until it asks for more */
-    int rc;
-    bool done, busy, started;
 } export_stream_t;
 
-typedef struct {
-    http_task_t super;
-    export_stream_t *xs;
-} export_piece_t;
-
-static void export_free(export_stream_t *xs)
+static void export_free(api_stream_t *s)
 {
+    export_stream_t *xs = (export_stream_t *)s;
     store_registry_export_close(xs->x);
     store_close(xs->db);
-    buf_free(&xs->piece);
+    api_stream_release(s);
     free(xs);
 }
 
-static void piece_run(http_task_t *t)
+static void export_fill(api_stream_t *s)
 {
-    export_stream_t *xs = ((export_piece_t *)t)->xs;
-    buf_reset(&xs->piece);
-    xs->rc = STORE_OK;
+    export_stream_t *xs = (export_stream_t *)s;
+    s->rc = STORE_OK;
     if (xs->db == NULL) {
         char err[256];
-        xs->rc = store_open(&xs->db, xs->db_path, STORE_READ_ONLY, err, sizeof(err));
-        if (xs->rc == STORE_OK)
-            xs->rc = store_registry_export_open(xs->db, xs->e, xs->lo, xs->hi, &xs->x);
-        buf_adds(&xs->piece, "\xEF\xBB\xBF"); /* Excel reads UTF-8 only with a byte-order mark */
+        s->rc = store_open(&xs->db, xs->db_path, STORE_READ_ONLY, err, sizeof(err));
+        if (s->rc == STORE_OK)
+            s->rc = store_registry_export_open(xs->db, xs->e, xs->lo, xs->hi, &xs->x);
+        buf_adds(&s->piece, CSV_BOM); /* Excel reads UTF-8 only with a byte-order mark */
     }
-    if (xs->rc == STORE_OK)
-        xs->rc = store_registry_export_next(xs->x, &xs->piece, EXPORT_PIECE_BYTES, &xs->done);
+    if (s->rc == STORE_OK)
+        s->rc = store_registry_export_next(xs->x, &s->piece, EXPORT_PIECE_BYTES, &s->done);
 }
 
-static void piece_respond(http_task_t *t, http_req_t *r)
+static void export_head(api_stream_t *s, h2o_req_t *h)
 {
-    export_stream_t *xs = ((export_piece_t *)t)->xs;
-    h2o_req_t *h = r ? r->h : NULL;
-    xs->busy = false;
-    if (r == NULL || xs->r == NULL) { /* the client has gone */
-        export_free(xs);
-        return;
-    }
-    if (xs->rc != STORE_OK) {
-        if (xs->started)
-            h2o_send(h, NULL, 0, H2O_SEND_STATE_ERROR); /* the client sees a cut-off transfer, not a short sheet */
-        else
-            http_reply_internal(r, "cannot export");
-        export_free(xs);
-        return;
-    }
-    if (!xs->started) {
-        h->res.status = 200;
-        h->res.reason = "OK";
-        h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("text/csv; charset=utf-8"));
-        h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
-        http_add_header(r, "content-disposition", xs->disposition);
-        h2o_start_response(h, &xs->super);
-        xs->started = true;
-    }
-    if (xs->done) { /* the last piece goes from the request's memory, which lives until it is sent */
-        h2o_iovec_t last = h2o_strdup(&h->pool, xs->piece.data, xs->piece.len);
-        export_free(xs);
-        h2o_send(h, &last, 1, H2O_SEND_STATE_FINAL);
-        return;
-    }
-    h2o_iovec_t piece = h2o_iovec_init(xs->piece.data, xs->piece.len);
-    h2o_send(h, &piece, 1, H2O_SEND_STATE_IN_PROGRESS);
-}
-
-static void ask_for_piece(export_stream_t *xs)
-{
-    export_piece_t *t = http_task_new(xs->r, sizeof(*t));
-    t->xs = xs;
-    t->super.run = piece_run;
-    t->super.respond = piece_respond;
-    xs->busy = true;
-    xs->rc = STORE_ERR; /* until the piece is made: a job the pool drops at shutdown ends the export */
-    http_task(xs->r, &t->super);
-}
-
-/* h2o has sent the last piece and wants the next. */
-static void export_proceed(h2o_generator_t *g, h2o_req_t *h)
-{
-    (void)h;
-    ask_for_piece((export_stream_t *)g);
-}
-
-/* The client has gone (or the server stops): end now, or when the worker hands its piece back. */
-static void export_stop(h2o_generator_t *g, h2o_req_t *h)
-{
-    (void)h;
-    export_stream_t *xs = (export_stream_t *)g;
-    xs->r = NULL;
-    if (!xs->busy)
-        export_free(xs);
+    h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("text/csv; charset=utf-8"));
+    http_add_header(s->r, "content-disposition", ((export_stream_t *)s)->disposition);
 }
 
 int api_registry_export(http_req_t *r)
@@ -359,15 +294,14 @@ int api_registry_export(http_req_t *r)
     export_stream_t *xs = calloc(1, sizeof(*xs));
     if (xs == NULL)
         abort();
-    xs->super.proceed = export_proceed;
-    xs->super.stop = export_stop;
-    xs->r = r;
+    xs->stream.fill = export_fill;
+    xs->stream.head = export_head;
+    xs->stream.free = export_free;
     xs->e = e;
     xs->db_path = http_config(r)->db;
     snprintf(xs->lo, sizeof(xs->lo), "%s", region);
     region_subtree_upper(region, xs->hi);
     snprintf(xs->disposition, sizeof(xs->disposition), "attachment; filename=\"%s-%s.csv\"", e->plural, region);
-    buf_init(&xs->piece);
-    ask_for_piece(xs);
+    api_stream_start(r, &xs->stream);
     return 0;
 }

@@ -35,8 +35,8 @@ static int notify(store_t *db, const char *event, const char *kind, int64_t to, 
 {
     char recipient[48];
     snprintf(recipient, sizeof(recipient), "%s:%lld", kind, (long long)to);
-    json_t *payload = json_pack("{s:I, s:s, s:s}", "suggestion_id", (json_int_t)s->id, "state",
-                                suggestion_state_name(s->state), "title", s->title);
+    json_t *payload = json_pack("{s:I, s:s, s:s, s:s}", "suggestion_id", (json_int_t)s->id, "state",
+                                suggestion_state_name(s->state), "title", s->title, "region", s->region);
     char *text = json_dumps(payload, JSON_COMPACT);
     json_decref(payload);
     int rc = text ? store_outbox_add(db, event, recipient, text, now) : STORE_ERR;
@@ -123,6 +123,11 @@ static int reply(suggestion_write_t *f, store_t *db, store_suggestion_t *s, int6
     if (f->consent >= 0)
         s->consent_unit = f->consent;
     int rc = store_assignment_update(db, f->rel.assignment_id, "replied", NULL, NULL, now);
+    if (rc == STORE_OK) /* integrators hear of it without the title, which is the deputy's text */
+        rc = api_webhooks_publish(db, "suggestion.replied",
+                                  json_pack("{s:I, s:s, s:I}", "suggestion_id", (json_int_t)s->id, "state",
+                                            suggestion_state_name(s->state), "replied_at", (json_int_t)now),
+                                  s->region, now);
     return rc ? rc : notify(db, "suggestion.replied", "deputy", s->deputy_id, s, now);
 }
 

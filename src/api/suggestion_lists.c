@@ -209,11 +209,11 @@ int api_suggestions_league(http_req_t *r)
                          congress == 0 ? "congress" : "session");
         return 0;
     }
-    char hi[REGION_CODE_LEN + 2];
-    region_subtree_upper(http_actor(r)->region, hi);
+    char region[13], hi[REGION_CODE_LEN + 2]; /* ?region= inside the actor's own (the dashboard's drill-down) */
+    if (!api_scope_region(r, region, hi))
+        return 0;
     json_t *units = json_array();
-    if (store_suggestion_league(http_reader(r), congress, session, http_actor(r)->region, hi, league_row, units) !=
-        STORE_OK) {
+    if (store_suggestion_league(http_reader(r), congress, session, region, hi, league_row, units) != STORE_OK) {
         json_decref(units);
         http_reply_internal(r, "cannot compute the league table");
         return 0;

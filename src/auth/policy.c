@@ -15,6 +15,7 @@ static const policy_row_t rows[] = {
     {"health.read", ROLE_PUBLIC, RULE_ANYONE},
     {"metrics.read", ROLE_PUBLIC, RULE_ANYONE},
     {"meta.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"openapi.read", ROLE_PUBLIC, RULE_ANYONE},
     /* sessions and one's own account */
     {"session.read", ROLE_PUBLIC, RULE_ANYONE},
     {"session.create", ROLE_PUBLIC, RULE_ANYONE},
@@ -69,6 +70,9 @@ static const policy_row_t rows[] = {
     {"opinion.list", ROLE_ADMIN, RULE_REGION},
     {"opinion.list", ROLE_STAFF, RULE_REGION},
     {"opinion.list", ROLE_DEPUTY, RULE_DEPUTY},
+    {"opinion.export", ROLE_ADMIN, RULE_REGION}, /* what the list shows, as a file */
+    {"opinion.export", ROLE_STAFF, RULE_REGION},
+    {"opinion.export", ROLE_DEPUTY, RULE_DEPUTY},
     {"opinion.read", ROLE_ADMIN, RULE_REGION},
     {"opinion.read", ROLE_STAFF, RULE_REGION},
     {"opinion.read", ROLE_DEPUTY, RULE_DEPUTY},
@@ -94,6 +98,11 @@ static const policy_row_t rows[] = {
     /* figures and the record books of stations: the office and station staff of the region */
     {"stats.read", ROLE_ADMIN, RULE_REGION},
     {"stats.read", ROLE_STAFF, RULE_REGION},
+    /* the dashboard (数据看板) of a region subtree; the public headline figures for anyone */
+    {"dashboard.read", ROLE_ADMIN, RULE_REGION},
+    {"dashboard.read", ROLE_STAFF, RULE_REGION},
+    {"dashboard.read", ROLE_MEMBER, RULE_REGION},
+    {"stats.public", ROLE_PUBLIC, RULE_ANYONE},
     /* full-text search: each kind also needs the right to list it (src/api/search.c) */
     {"search", ROLE_ADMIN, RULE_REGION},
     {"search", ROLE_STAFF, RULE_REGION},
@@ -119,6 +128,11 @@ static const policy_row_t rows[] = {
     {"visit.write", ROLE_STAFF, RULE_REGION},
     {"compliance.read", ROLE_ADMIN, RULE_REGION},
     {"compliance.read", ROLE_STAFF, RULE_REGION},
+    /* the weekly digest and the biweekly batch referral: the office and station staff of the region */
+    {"digest.read", ROLE_ADMIN, RULE_REGION},
+    {"digest.read", ROLE_STAFF, RULE_REGION},
+    {"referral.batch", ROLE_ADMIN, RULE_REGION},
+    {"referral.batch", ROLE_STAFF, RULE_REGION},
     /* campaigns (SPEC §4a): public to follow, run by the office of their region; the office and
      * the station staff tag what lies in their region */
     {"campaign.read", ROLE_PUBLIC, RULE_ANYONE},
@@ -227,6 +241,19 @@ static const policy_row_t rows[] = {
     {"member.manage", ROLE_ADMIN, RULE_REGION},
     {"member.dashboard", ROLE_MEMBER, RULE_SELF},
     {"member.contacts", ROLE_MEMBER, RULE_SELF},
+    /* Open311 GeoReport v2 (SPEC §9): anyone reads services and requests (no personal data);
+     * posting is open to the route, and the handler asks for an API key made by the office of the
+     * place's region, which alone keeps its region's keys */
+    {"open311.read", ROLE_PUBLIC, RULE_ANYONE},
+    {"open311.post", ROLE_PUBLIC, RULE_ANYONE},
+    {"open311_key.manage", ROLE_ADMIN, RULE_REGION},
+    /* notification gateways (SPEC §9): the office sees the dead letters of its region (and those
+     * of no region) and puts them back; it keeps its region's webhook subscriptions; the office
+     * and station staff read the templates, one set for every region */
+    {"outbox.manage", ROLE_ADMIN, RULE_REGION},
+    {"webhook.manage", ROLE_ADMIN, RULE_REGION},
+    {"outbox.templates", ROLE_ADMIN, RULE_SIGNED_IN},
+    {"outbox.templates", ROLE_STAFF, RULE_SIGNED_IN},
     {NULL, ROLE_PUBLIC, RULE_ANYONE},
 };
 

@@ -69,5 +69,6 @@ int cli_routes(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_calendar(int argc, char **argv);
+int cli_digest(int argc, char **argv);
 
 #endif

@@ -64,10 +64,23 @@ static const row_t rows[] = {
     I("suggestion-contest-days", "LIAISON_SUGGESTION_CONTEST_DAYS", suggestion_contest_days, 1, 60,
       "working days a unit may contest an assignment"),
     I("commit-batch", "LIAISON_COMMIT_BATCH", commit_batch, 1, 100000, "most writes in one group commit"),
+    L("export-max-rows", "LIAISON_EXPORT_MAX_ROWS", export_max_rows, 1, 100000000,
+      "most rows one CSV or Excel export may hold (larger ones are refused with 413)"),
     T("notify-webhook", "LIAISON_NOTIFY_WEBHOOK", notify_webhook, "URL that receives notifications as JSON POSTs"),
     T("notify-secret", "LIAISON_NOTIFY_SECRET", notify_secret, "HMAC-SHA256 key signing webhook posts"),
     T("notify-command", "LIAISON_NOTIFY_COMMAND", notify_command,
       "command that receives each notification as JSON on stdin"),
+    T("notify-smtp-url", "LIAISON_NOTIFY_SMTP_URL", notify_smtp_url,
+      "mail server for e-mail notifications: smtp://host:587 (STARTTLS when offered) or smtps://host:465; "
+      "user:password@ before the host when it asks"),
+    T("notify-smtp-from", "LIAISON_NOTIFY_SMTP_FROM", notify_smtp_from, "sender address of notification e-mail"),
+    T("notify-lang", "LIAISON_NOTIFY_LANG", notify_lang, "language of notification templates: zh or en"),
+    I("notify-max-attempts", "LIAISON_NOTIFY_MAX_ATTEMPTS", notify_max_attempts, 1, 100,
+      "failed tries before a notification is a dead letter (staff see and retry those)"),
+    I("notify-backoff-s", "LIAISON_NOTIFY_BACKOFF_S", notify_backoff_s, 1, 86400,
+      "seconds before the first retry of a notification, doubled after each failure"),
+    I("notify-backoff-max-s", "LIAISON_NOTIFY_BACKOFF_MAX_S", notify_backoff_max_s, 1, 7 * 86400,
+      "longest pause between retries of a notification"),
     I("jobs-interval-s", "LIAISON_JOBS_INTERVAL_S", jobs_interval_s, 1, 3600,
       "seconds between runs of notifications, reminders and auto-closing"),
     B("access-log", "LIAISON_ACCESS_LOG", access_log, "one JSON line per request on stdout"),
@@ -106,7 +119,12 @@ void config_defaults(config_t *c)
     c->suggestion_redo_months = 1;
     c->suggestion_contest_days = 5;
     c->commit_batch = 1000;
+    c->export_max_rows = 1000000;
     c->jobs_interval_s = 30;
+    snprintf(c->notify_lang, sizeof(c->notify_lang), "zh");
+    c->notify_max_attempts = 10;
+    c->notify_backoff_s = 30;
+    c->notify_backoff_max_s = 6 * 3600;
     c->access_log = true;
 }
 
@@ -251,6 +269,15 @@ int config_validate(const config_t *c, char *err, size_t errlen)
     }
     if (c->session_idle_s > c->session_max_s) {
         snprintf(err, errlen, "session-idle-s must not exceed session-max-s");
+        return -1;
+    }
+    if (strcmp(c->notify_lang, "zh") != 0 && strcmp(c->notify_lang, "en") != 0) {
+        snprintf(err, errlen, "notify-lang: expected zh or en, got '%s'", c->notify_lang);
+        return -1;
+    }
+    if (c->notify_smtp_url[0] && (!c->notify_smtp_from[0] || (strncmp(c->notify_smtp_url, "smtp://", 7) != 0 &&
+                                                               strncmp(c->notify_smtp_url, "smtps://", 8) != 0))) {
+        snprintf(err, errlen, "notify-smtp-url: expected an smtp:// or smtps:// URL, with notify-smtp-from");
         return -1;
     }
     return 0;

@@ -43,9 +43,16 @@ typedef struct {
     int suggestion_redo_months; /* months of one more round after 不满意 */
     int suggestion_contest_days; /* working days a unit may contest an assignment */
     int commit_batch;        /* most writes in one group commit */
+    long export_max_rows;    /* most rows one export may hold; more is refused before it starts */
     char notify_webhook[512];  /* notifications go to this URL... */
     char notify_secret[128];   /* ...signed with this key, */
     char notify_command[512];  /* or to this command; neither: to the log */
+    char notify_smtp_url[512]; /* e-mail through this server (smtp:// or smtps://), when set... */
+    char notify_smtp_from[256]; /* ...from this address */
+    char notify_lang[8];       /* zh or en: the language of the templates */
+    int notify_max_attempts;   /* failed tries before a message is a dead letter */
+    int notify_backoff_s;      /* the pause after the first failure, doubled after each */
+    int notify_backoff_max_s;  /* and never longer than this */
     int jobs_interval_s;       /* how often notifications, reminders and auto-closing run */
     bool access_log;
     bool trust_proxy;        /* behind a reverse proxy: take client IP and scheme from X-Forwarded-* */

@@ -36,12 +36,17 @@ typedef struct http_server http_server_t;
 typedef struct http_loop http_loop_t;
 typedef struct http_req http_req_t;
 typedef int (*http_handler_t)(http_req_t *r);
+/* Writes an error answer in a format of a route's own (Open311's error list) instead of the
+ * JSON error object; it answers through http_reply_text. */
+typedef void (*http_error_writer_t)(http_req_t *r, int status, const char *code, const char *message,
+                                    const char *field);
 
 typedef struct {
     const char *method;
     const char *pattern; /* "/api/v1/users/:id": a ":name" segment is a parameter */
     http_handler_t handler;
     const char *action;  /* the policy action this route performs */
+    http_error_writer_t errors; /* NULL: errors are the JSON error object */
 } http_route_t;
 
 /* The signed-in account behind a request. */
@@ -64,6 +69,7 @@ struct http_req {
     char ip[48];             /* the client's address (the proxy's word for it with trust-proxy) */
     bool secure;             /* reached over HTTPS, here or at a trusted proxy */
     bool answered;           /* a reply helper has answered: later answers, writes and tasks are dropped */
+    http_error_writer_t errors; /* the matched route's error format (NULL: JSON error object) */
 };
 
 /* The server-wide parts a handler may use (read-only but for their own locks). */
@@ -94,6 +100,11 @@ const char *http_header(http_req_t *r, const char *lowercase_name);
  * returns NULL. The caller owns the returned reference. */
 json_t *http_json_body(http_req_t *r);
 
+/* Parses an application/x-www-form-urlencoded body into an object of strings (a name given twice:
+ * the last value). On failure it has already answered (415, 413, 400) and returns NULL. The
+ * caller owns the returned reference. */
+json_t *http_form_body(http_req_t *r);
+
 /* Answers from the loop's page cache when it holds key and the database has not changed since;
  * returns false (having answered nothing) otherwise. */
 bool http_reply_cached(http_req_t *r, const char *key);
@@ -101,7 +112,8 @@ bool http_reply_cached(http_req_t *r, const char *key);
 void http_reply_json_cache(http_req_t *r, const char *key, json_t *body);
 /* Answers with body (stealing the reference) serialized as JSON. */
 void http_reply_json(http_req_t *r, int status, json_t *body);
-/* Answers {"error":{"code","message","field"}}; field may be NULL. */
+/* Answers {"error":{"code","message","field"}}; field may be NULL. A route with an error writer
+ * of its own answers in that format instead. */
 void http_reply_error(http_req_t *r, int status, const char *code, const char *message, const char *field);
 void http_reply_empty(http_req_t *r, int status);
 void http_reply_text(http_req_t *r, int status, const char *content_type, const char *body, size_t len);

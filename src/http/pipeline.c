@@ -287,11 +287,16 @@ static int on_req(h2o_handler_t *self, h2o_req_t *h)
         return -1; /* a static file, or h2o's 404 */
     }
     if (i == ROUTER_BAD_METHOD) {
+        /* the path's own error format: that of a route it has, by the first method allowed */
+        int same = router_match(s->routes, allow, strcspn(allow, ","), path.base, path.len, r->params,
+                                &r->nparams, NULL, 0);
+        r->errors = same >= 0 ? s->routes[same].errors : NULL;
         http_add_header(r, "allow", allow);
         http_reply_error(r, 405, "method_not_allowed", "this path does not take that method", NULL);
         return 0;
     }
     r->route = &s->routes[i];
+    r->errors = r->route->errors;
     remember_route(h, i);
     conn_ip(h->conn, r->ip, sizeof(r->ip));
     r->secure = h->scheme == &H2O_URL_SCHEME_HTTPS;
@@ -362,11 +367,16 @@ static void log_access(h2o_logger_t *self, h2o_req_t *h)
 
 void http_register_handlers(h2o_pathconf_t *pathconf, http_server_t *s)
 {
+    http_register_files(pathconf, s, s->cfg->web_dir);
+}
+
+void http_register_files(h2o_pathconf_t *pathconf, http_server_t *s, const char *dir)
+{
     api_handler_t *h = (api_handler_t *)h2o_create_handler(pathconf, sizeof(*h));
     h->super.on_req = on_req;
     h->server = s;
     static const char *index_files[] = {"index.html", NULL};
-    h2o_file_register(pathconf, s->cfg->web_dir, index_files, NULL, 0);
+    h2o_file_register(pathconf, dir, index_files, NULL, 0);
     api_logger_t *l = (api_logger_t *)h2o_create_logger(pathconf, sizeof(*l));
     l->super.log_access = log_access;
     l->server = s;

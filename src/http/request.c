@@ -265,6 +265,10 @@ void http_reply_empty(http_req_t *r, int status)
 
 void http_reply_error(http_req_t *r, int status, const char *code, const char *message, const char *field)
 {
+    if (r->errors && !r->answered) {
+        r->errors(r, status, code, message, field);
+        return;
+    }
     json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
     if (err == NULL) { /* a message that is not valid UTF-8 must not turn an answer into a 500 */
         static const char fallback[] = "{\"error\":{\"code\":\"invalid\",\"message\":\"the request was refused\"}}";
@@ -301,18 +305,30 @@ bool http_authorize(http_req_t *r, const policy_target_t *target, bool hide)
 
 /* ---- bodies ---- */
 
+/* What every body must be: within --max-body, and of the content type (parameters allowed);
+ * false after answering 413 or 415. */
+static bool body_acceptable(http_req_t *r, const char *type)
+{
+    if ((long)r->h->entity.len > http_config(r)->max_body) {
+        http_reply_error(r, 413, "too_large", "the request body is too large", NULL);
+        return false;
+    }
+    const char *ct = http_header(r, "content-type");
+    size_t n = strlen(type);
+    if (ct == NULL || strncasecmp(ct, type, n) != 0 || (ct[n] && ct[n] != ';' && ct[n] != ' ')) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "send the body as %s", type);
+        http_reply_error(r, 415, "unsupported_media_type", msg, NULL);
+        return false;
+    }
+    return true;
+}
+
 json_t *http_json_body(http_req_t *r)
 {
     h2o_req_t *h = r->h;
-    if ((long)h->entity.len > http_config(r)->max_body) {
-        http_reply_error(r, 413, "too_large", "the request body is too large", NULL);
+    if (!body_acceptable(r, "application/json"))
         return NULL;
-    }
-    const char *ct = http_header(r, "content-type");
-    if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
-        http_reply_error(r, 415, "unsupported_media_type", "send the body as application/json", NULL);
-        return NULL;
-    }
     if (!utf8_valid(h->entity.base ? h->entity.base : "", h->entity.len)) {
         http_reply_error(r, 400, "invalid_utf8", "the body is not valid UTF-8 text (or holds a NUL byte)", NULL);
         return NULL;
@@ -331,6 +347,35 @@ json_t *http_json_body(http_req_t *r)
         return NULL;
     }
     return body;
+}
+
+json_t *http_form_body(http_req_t *r)
+{
+    h2o_req_t *h = r->h;
+    if (!body_acceptable(r, "application/x-www-form-urlencoded"))
+        return NULL;
+    json_t *fields = json_object();
+    const char *p = h->entity.base ? h->entity.base : "", *end = p + h->entity.len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p)), *pe = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(pe - p)), *ne = eq ? eq : pe;
+        size_t nlen = 0, vlen = 0;
+        const char *name = url_decode(&h->pool, p, (size_t)(ne - p), &nlen);
+        const char *value = eq ? url_decode(&h->pool, eq + 1, (size_t)(pe - eq - 1), &vlen) : "";
+        if (name == NULL || value == NULL || !utf8_valid(name, nlen) || !utf8_valid(value, vlen)) {
+            json_decref(fields);
+            http_reply_error(r, 400, "invalid_utf8", "the body is not UTF-8 text, or holds a NUL or a broken %-escape",
+                             NULL);
+            return NULL;
+        }
+        if (nlen > 0 && json_object_set_new(fields, name, json_string(value)) != 0) {
+            json_decref(fields);
+            http_reply_internal(r, "cannot read a form");
+            return NULL;
+        }
+        p = pe + 1;
+    }
+    return fields;
 }
 
 /* ---- answers from other threads ---- */

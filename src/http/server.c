@@ -273,6 +273,11 @@ static void configure_h2o(http_server_t *s)
     s->globalconf.http2.idle_timeout = (uint64_t)cfg->idle_timeout_ms;
     s->globalconf.filecache.capacity = 256;
     h2o_hostconf_t *host = h2o_config_register_host(&s->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    /* ECharts for the dashboard, from the npm package installed next to the web dir, as it is
+     * (registered before "/", which h2o would match first) */
+    char vendor[sizeof(cfg->web_dir) + 40];
+    snprintf(vendor, sizeof(vendor), "%s/../node_modules/echarts/dist", cfg->web_dir);
+    http_register_files(h2o_config_register_path(host, "/vendor/echarts", 0), s, vendor);
     http_register_handlers(h2o_config_register_path(host, "/", 0), s);
 }
 

@@ -74,6 +74,8 @@ static inline http_loop_t *loop_of(h2o_context_t *ctx)
 void http_sockaddr_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen);
 /* request.c: the handler registered for every path, and the access logger. */
 void http_register_handlers(h2o_pathconf_t *pathconf, http_server_t *server);
+/* The same handlers serving the files of dir (the web dir, or a vendored package's files). */
+void http_register_files(h2o_pathconf_t *pathconf, http_server_t *server, const char *dir);
 /* request.c: delivers answers from other threads on the loop. */
 void http_on_replies(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
 

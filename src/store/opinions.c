@@ -219,25 +219,27 @@ static int each_opinion(store_stmt_t *st, int (*fn)(const store_opinion_t *o, vo
     return stop < 0 ? STORE_ERR : stop ? STORE_OK : rc == STORE_DONE ? STORE_OK : rc;
 }
 
-int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
-                        int (*fn)(const store_opinion_t *o, void *arg), void *arg)
+/* What a store_opinion_filter_t selects, over opinions o, with parameters $1..$20 as bound by
+ * bind_filter ($14 and $15 are the keyset page). */
+#define FILTER_WHERE                                                                               \
+    " WHERE o.region_code >= $1 AND o.region_code < $2"                                             \
+    " AND ($3 IS NULL OR o.state = $3) AND ($4 IS NULL OR o.category_id = $4)"                      \
+    " AND ($5 IS NULL OR o.station_id = $5) AND ($6 IS NULL OR o.deputy_id = $6 OR o.owner_deputy_id = $6)" \
+    " AND ($7 IS NULL OR o.id IN (SELECT opinion_id FROM referrals WHERE unit_id = $7))"            \
+    " AND ($8 IS NULL OR o.owner_user_id = $8) AND ($9 IS NULL OR o.channel = $9)"                  \
+    " AND ($10 IS NULL OR (" CURRENT_DUE ") BETWEEN $10 AND $11)"                                   \
+    " AND ($12 IS NULL OR o.created_at BETWEEN $12 AND $13)"                                        \
+    " AND ($16 = 0 OR o.state IN ('registered', 'triaged', 'in_progress'))"                         \
+    " AND ($17 IS NULL OR o.master_id = $17)"                                                       \
+    " AND ($18 = 0 OR o.answer IS NOT NULL) AND ($19 = 0 OR o.rating IS NOT NULL)"                  \
+    " AND ($20 = 0 OR o.rating IN ('satisfied', 'basic'))"                                          \
+    " AND o.id < $14"
+
+static store_stmt_t *prepare_filtered(store_t *db, const char *sql, const store_opinion_filter_t *f)
 {
-    store_stmt_t *st = store_prepare(
-        db, "SELECT " OPINION_COLUMNS " FROM opinions o"
-            " WHERE o.region_code >= $1 AND o.region_code < $2"
-            " AND ($3 IS NULL OR o.state = $3) AND ($4 IS NULL OR o.category_id = $4)"
-            " AND ($5 IS NULL OR o.station_id = $5) AND ($6 IS NULL OR o.deputy_id = $6 OR o.owner_deputy_id = $6)"
-            " AND ($7 IS NULL OR o.id IN (SELECT opinion_id FROM referrals WHERE unit_id = $7))"
-            " AND ($8 IS NULL OR o.owner_user_id = $8) AND ($9 IS NULL OR o.channel = $9)"
-            " AND ($10 IS NULL OR (" CURRENT_DUE ") BETWEEN $10 AND $11)"
-            " AND ($12 IS NULL OR o.created_at BETWEEN $12 AND $13)"
-            " AND ($16 = 0 OR o.state IN ('registered', 'triaged', 'in_progress'))"
-            " AND ($17 IS NULL OR o.master_id = $17)"
-            " AND ($18 = 0 OR o.answer IS NOT NULL) AND ($19 = 0 OR o.rating IS NOT NULL)"
-            " AND ($20 = 0 OR o.rating IN ('satisfied', 'basic'))"
-            " AND o.id < $14 ORDER BY o.id DESC LIMIT $15");
+    store_stmt_t *st = store_prepare(db, sql);
     if (st == NULL)
-        return STORE_ERR;
+        return NULL;
     store_bind_text(st, 1, f->region_lo);
     store_bind_text(st, 2, f->region_hi);
     store_bind_opt_text(st, 3, f->state);
@@ -268,7 +270,52 @@ int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
     store_bind_int(st, 18, f->answered);
     store_bind_int(st, 19, f->rated);
     store_bind_int(st, 20, f->satisfied);
-    return each_opinion(st, fn, arg);
+    return st;
+}
+
+static const char FILTERED_SQL[] = "SELECT " OPINION_COLUMNS " FROM opinions o" FILTER_WHERE
+                                   " ORDER BY o.id DESC LIMIT $15";
+
+int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
+                        int (*fn)(const store_opinion_t *o, void *arg), void *arg)
+{
+    store_stmt_t *st = prepare_filtered(db, FILTERED_SQL, f);
+    return st ? each_opinion(st, fn, arg) : STORE_ERR;
+}
+
+int store_opinions_count(store_t *db, const store_opinion_filter_t *f, int64_t *n)
+{
+    static const char sql[] = "SELECT count(*) FROM (SELECT 1 FROM opinions o" FILTER_WHERE " LIMIT $15)";
+    store_stmt_t *st = prepare_filtered(db, sql, f);
+    if (st == NULL)
+        return STORE_ERR;
+    int rc = store_step(st);
+    *n = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : rc == STORE_DONE ? STORE_ERR : rc;
+}
+
+int store_opinions_open(store_t *db, const store_opinion_filter_t *f, store_opinion_cursor_t *c)
+{
+    c->st = prepare_filtered(db, FILTERED_SQL, f);
+    return c->st ? STORE_OK : STORE_ERR;
+}
+
+int store_opinions_next(store_opinion_cursor_t *c, store_opinion_t *o)
+{
+    int rc = store_step(c->st);
+    memset(o, 0, sizeof(*o));
+    if (rc != STORE_ROW)
+        return rc;
+    read_opinion(c->st, o);
+    return o->content && o->location ? STORE_ROW : STORE_ERR;
+}
+
+void store_opinions_close(store_opinion_cursor_t *c)
+{
+    if (c->st)
+        store_done(c->st);
+    c->st = NULL;
 }
 
 int store_opinions_merged_into(store_t *db, int64_t master, int (*fn)(const store_opinion_t *o, void *arg), void *arg)
@@ -652,41 +699,6 @@ int store_category_region(store_t *db, int64_t id, char region[13])
 {
     int64_t found;
     return category_row(db, NULL, id, &found, region);
-}
-
-int store_outbox_due(store_t *db, int64_t now, int max_attempts, int limit,
-                     int (*fn)(const store_outbox_t *m, void *arg), void *arg)
-{
-    store_stmt_t *st = store_prepare(
-        db, "SELECT id, created_at, event, recipient, payload, attempts FROM outbox"
-            " WHERE delivered_at IS NULL AND next_at <= $1 AND attempts < $2 ORDER BY next_at, id LIMIT $3");
-    if (st == NULL)
-        return STORE_ERR;
-    store_bind_int(st, 1, now);
-    store_bind_int(st, 2, max_attempts);
-    store_bind_int(st, 3, limit);
-    int rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        store_outbox_t m = {store_col_int(st, 0), store_col_int(st, 1), store_col_text(st, 2), store_col_text(st, 3),
-                            store_col_text(st, 4), (int)store_col_int(st, 5)};
-        if (fn(&m, arg))
-            break;
-    }
-    store_done(st);
-    return rc < 0 ? rc : STORE_OK;
-}
-
-int store_outbox_tried(store_t *db, int64_t id, bool delivered, const char *error, int64_t next_at, int64_t now)
-{
-    store_stmt_t *st = store_prepare(
-        db, "UPDATE outbox SET attempts = attempts + 1, delivered_at = $2, last_error = $3, next_at = $4 WHERE id = $1");
-    if (st == NULL)
-        return STORE_ERR;
-    store_bind_int(st, 1, id);
-    store_bind_opt_id(st, 2, delivered ? now : 0);
-    store_bind_opt_text(st, 3, error);
-    store_bind_int(st, 4, next_at);
-    return store_run(st);
 }
 
 int store_attachment_add(store_t *db, int64_t opinion_id, const char *mime, const void *data, size_t len, int64_t now)

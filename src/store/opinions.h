@@ -90,6 +90,19 @@ typedef struct {
 /* Each matching opinion, newest first; fn may return non-zero to stop. */
 int store_opinions_each(store_t *db, const store_opinion_filter_t *f,
                         int (*fn)(const store_opinion_t *o, void *arg), void *arg);
+/* How many opinions the filter selects (at most f->limit when it is set: give the largest count
+ * you care about plus one, and the count stops there). */
+int store_opinions_count(store_t *db, const store_opinion_filter_t *f, int64_t *n);
+/* The same rows as store_opinions_each, one at a time, for an export that reads them in pieces:
+ * open, then next until it gives STORE_DONE (STORE_ROW: *o is filled; free it with
+ * store_opinion_free), then close. The cursor holds a statement of db, so db must not be used for
+ * anything else meanwhile. */
+typedef struct {
+    store_stmt_t *st;
+} store_opinion_cursor_t;
+int store_opinions_open(store_t *db, const store_opinion_filter_t *f, store_opinion_cursor_t *c);
+int store_opinions_next(store_opinion_cursor_t *c, store_opinion_t *o);
+void store_opinions_close(store_opinion_cursor_t *c);
 /* Indexed reads for what does not filter by region (each calls fn per opinion, as above):
  * the items merged into master; open items whose current deadline lies in [from, to]; answered
  * items answered before `before` (at most limit); a station's items created in [from, to]
@@ -179,17 +192,6 @@ int store_suggestion_draft(store_t *db, int64_t deputy_id, const char *region, c
 
 /* A notification to deliver, in the caller's transaction. */
 int store_outbox_add(store_t *db, const char *event, const char *recipient, const char *payload, int64_t now);
-
-typedef struct {
-    int64_t id, created_at;
-    const char *event, *recipient, *payload;
-    int attempts;
-} store_outbox_t;
-
-/* Undelivered notifications whose time has come and whose tries are not used up, oldest first. */
-int store_outbox_due(store_t *db, int64_t now, int max_attempts, int limit,
-                     int (*fn)(const store_outbox_t *m, void *arg), void *arg);
-/* Records a try: delivered, or failed with error and the next try at next_at. */
-int store_outbox_tried(store_t *db, int64_t id, bool delivered, const char *error, int64_t next_at, int64_t now);
+/* (what is due, tries and dead letters: store/outbox.h) */
 
 #endif

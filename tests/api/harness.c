@@ -215,6 +215,33 @@ static size_t collect(char *p, size_t size, size_t n, void *arg)
     return add;
 }
 
+/* With LIAISON_RECORD_RESPONSES=FILE, each answer is appended to FILE as one JSON line {method, path,
+ * status, type, body (parsed JSON or null), request (the JSON body sent, or null)}: what
+ * tests/e2e/openapi.test.mjs checks against docs/openapi.json. One write per line (O_APPEND). */
+static void record_response(const char *method, const char *path, const char *body, size_t body_len,
+                            const api_res_t *r)
+{
+    const char *file = getenv("LIAISON_RECORD_RESPONSES");
+    if (file == NULL || *file == '\0')
+        return;
+    const char *type = api_header(r, "content-type");
+    json_t *sent = body ? json_loadb(body, body_len, 0, NULL) : NULL;
+    json_t *line = json_pack("{s:s, s:s, s:I, s:s?, s:O?, s:o?}", "method", method, "path", path, "status",
+                             (json_int_t)r->status, "type", type, "body", r->json, "request", sent);
+    char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+    int fd = open(file, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (text && fd >= 0) {
+        size_t n = strlen(text);
+        text[n] = '\n'; /* the NUL becomes the line's end: one write() */
+        if (write(fd, text, n + 1) < 0)
+            fprintf(stderr, "record_response: %s\n", strerror(errno));
+    }
+    if (fd >= 0)
+        close(fd);
+    free(text);
+    json_decref(line);
+}
+
 api_res_t *api_request(server_t *s, const char *method, const char *path, const char *body, size_t body_len,
                        const char *content_type, const char *const *extra_headers)
 {
@@ -255,6 +282,7 @@ api_res_t *api_request(server_t *s, const char *method, const char *path, const 
         r->len = b.len;
         r->headers = h.data;
         r->json = json_loadb(b.data, b.len, 0, NULL);
+        record_response(method, path, body, body_len, r);
     } else {
         free(b.data);
         free(h.data);

@@ -204,6 +204,8 @@ static const walk_row_t walk[] = {
         {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
     {"GET", "/api/v1/meta", T_NONE,
         {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
+    {"GET", "/api/v1/openapi.json", T_NONE,
+        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
     {"GET", "/api/v1/session", T_NONE,
         {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
     {"POST", "/api/v1/session", T_NONE,
@@ -267,6 +269,15 @@ static const walk_row_t walk[] = {
         {UNAUTH,  OK(200),          OK(200),        OK(200),        FORBIDDEN,      FORBIDDEN,      OK(200)}},
     {"GET", "/api/v1/opinions", T_FOREIGN,
         {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    /* the inbox as a file: whoever reads the list, with the same scope */
+    {"GET", "/api/v1/opinions/export.csv", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        OK(200),        FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/opinions/export.csv", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"GET", "/api/v1/opinions/export.xlsx", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        OK(200),        FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/opinions/export.xlsx", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
     SENT_DEPUTY_ROWS("GET", "/api/v1/opinions/:id"),
     SENT_DEPUTY_ROWS("GET", "/api/v1/opinions/:id/attachments/:file"),
     REGION_STAFF_ROWS("GET", "/api/v1/opinions/:id/contact"),
@@ -299,6 +310,14 @@ static const walk_row_t walk[] = {
     {"GET", "/api/v1/stats", T_FOREIGN,
         {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
     REGION_STAFF_ROWS("GET", "/api/v1/stations/:id/books/:book"),
+    /* the dashboard: the office, station staff and members, in their own region subtree; the
+     * public headline figures of any region for anyone */
+    {"GET", "/api/v1/dashboard", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      OK(200),        OK(200)}},
+    {"GET", "/api/v1/dashboard", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE,   OUT_OF_SCOPE}},
+    {"GET", "/api/v1/public/stats", T_FOREIGN,
+        {OK(200), OK(200),          OK(200),        OK(200),        OK(200),        OK(200),        OK(200)}},
     /* full-text search: the office and station staff, in their own region subtree */
     {"GET", "/api/v1/search", T_NONE,
         {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
@@ -356,6 +375,23 @@ static const walk_row_t walk[] = {
     {"GET", "/api/v1/compliance", T_NONE,
         {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
     {"GET", "/api/v1/compliance", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    /* the weekly digest and the biweekly batch referral (一周一汇总, 半月一交办) */
+    {"GET", "/api/v1/digest", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/digest", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"GET", "/api/v1/digest.xlsx", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/digest.xlsx", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"GET", "/api/v1/batch-referrals", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/batch-referrals", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"GET", "/api/v1/batch-referrals.xlsx", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/batch-referrals.xlsx", T_FOREIGN,
         {UNAUTH,  OUT_OF_SCOPE,     OUT_OF_SCOPE,   FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
     /* campaigns (SPEC §4a): anyone follows them; the office runs those of its own region; the
      * office and the station staff tag (and untag) what lies in their region - each time a fresh
@@ -589,6 +625,56 @@ static const walk_row_t walk[] = {
         {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200),        FORBIDDEN}},
     {"POST", "/api/v1/members/me/contacts", T_NONE,
         {UNAUTH,  FORBIDDEN,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201),        FORBIDDEN}},
+    /* Open311 (SPEC §9): anyone reads; a post needs an API key, not a role; the office keeps the
+     * keys of its region (a key outside it does not exist for them) */
+    {"GET", "/api/v1/open311-keys", T_NONE,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"POST", "/api/v1/open311-keys", T_HOME,
+        {UNAUTH,  OK(201),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/open311-keys", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"DELETE", "/api/v1/open311-keys/:id", T_HOME,
+        {UNAUTH,  OK(204),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(204)}},
+    {"DELETE", "/api/v1/open311-keys/:id", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
+    ANYONE_ROWS("GET", "/open311/v2/discovery.json"),
+    ANYONE_ROWS("GET", "/open311/v2/discovery.xml"),
+    ANYONE_ROWS("GET", "/open311/v2/services.json"),
+    ANYONE_ROWS("GET", "/open311/v2/services.xml"),
+    ANYONE_ROWS("GET", "/open311/v2/services/:code"),
+    ANYONE_ROWS("GET", "/open311/v2/requests.json"),
+    ANYONE_ROWS("GET", "/open311/v2/requests.xml"),
+    ANYONE_ROWS("GET", "/open311/v2/requests/:id"),
+    ANYONE_ROWS("GET", "/open311/v2/tokens/:token"),
+    {"POST", "/open311/v2/requests.json", T_NONE,
+        {OK(201), OK(201),          OK(201),        OK(201),        OK(201),        OK(201),        OK(201)}},
+    {"POST", "/open311/v2/requests.xml", T_NONE,
+        {OK(201), OK(201),          OK(201),        OK(201),        OK(201),        OK(201),        OK(201)}},
+    /* notification gateways (SPEC §9): the office sees and puts back the dead letters of its
+     * region and keeps its region's webhook subscriptions (another county's do not exist for it);
+     * the office and station staff read the templates */
+    {"GET", "/api/v1/outbox/dead", T_NONE,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/outbox/dead", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"POST", "/api/v1/outbox/:id/retry", T_HOME,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"POST", "/api/v1/outbox/:id/retry", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
+    {"GET", "/api/v1/outbox/templates", T_NONE,
+        {UNAUTH,  OK(200),          OK(200),        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/webhooks", T_NONE,
+        {UNAUTH,  OK(200),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(200)}},
+    {"GET", "/api/v1/webhooks", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"POST", "/api/v1/webhooks", T_HOME,
+        {UNAUTH,  OK(201),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(201)}},
+    {"POST", "/api/v1/webhooks", T_FOREIGN,
+        {UNAUTH,  OUT_OF_SCOPE,     FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OUT_OF_SCOPE}},
+    {"DELETE", "/api/v1/webhooks/:id", T_HOME,
+        {UNAUTH,  OK(204),          FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      OK(204)}},
+    {"DELETE", "/api/v1/webhooks/:id", T_FOREIGN,
+        {UNAUTH,  NOT_FOUND,        FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      FORBIDDEN,      NOT_FOUND}},
 };
 /* clang-format on */
 #define NWALK (sizeof(walk) / sizeof(walk[0]))
@@ -1826,9 +1912,115 @@ static long long target_id(const walk_row_t *row, int caller, target_t t)
 
 /* The path with :id replaced by the target's id (and :file or :book after it), or :code by the
  * target's region code (or tracking code). */
+/* ---- Open311 ---- */
+
+static char open311_key[NCOUNTIES][64]; /* one key of each county, made by its office */
+
+static const char *county_key(int county)
+{
+    if (open311_key[county][0] == '\0') {
+        api_res_t *r = post_json(&w.clients[county == RUDONG ? ADMIN : ADMIN_RUGAO], "/api/v1/open311-keys",
+                                 json_pack("{s:s}", "name", "巡查应用"), 201);
+        snprintf(open311_key[county], sizeof(open311_key[county]), "%s",
+                 json_string_value(json_object_get(r->json, "key")));
+        api_res_free(r);
+    }
+    return open311_key[county];
+}
+
+/* A GeoReport post about the county's place, with no phone (so it is handed a token). */
+static char *open311_form(int county)
+{
+    char *text = malloc(512);
+    snprintf(text, 512, "api_key=%s&service_code=traffic&attribute%%5Bregion%%5D=%s"
+             "&attribute%%5Bconsent_publish%%5D=false&description=%%E5%%B7%%A1%%E6%%9F%%A5", county_key(county),
+             w.county[county].region);
+    return text;
+}
+
+/* The path of an Open311 route or of a key: a fresh key of the county for a revocation, the
+ * county's opinion for a request, a fresh post's token for a token. False for other routes. */
+static bool open311_path(const walk_row_t *row, int caller, char *out, size_t len)
+{
+    int county = county_of(caller, row->target);
+    if (strcmp(row->pattern, "/api/v1/open311-keys/:id") == 0) {
+        long long id = create(&w.clients[county == RUDONG ? ADMIN : ADMIN_RUGAO], "/api/v1/open311-keys",
+                              json_pack("{s:s}", "name", "巡查删除"));
+        snprintf(out, len, "/api/v1/open311-keys/%lld", id);
+    } else if (strcmp(row->pattern, "/open311/v2/services/:code") == 0) {
+        snprintf(out, len, "/open311/v2/services/traffic.%s", county == RUDONG ? "json" : "xml");
+    } else if (strcmp(row->pattern, "/open311/v2/requests/:id") == 0) {
+        snprintf(out, len, "/open311/v2/requests/%lld.json", w.county[county].opinion);
+    } else if (strcmp(row->pattern, "/open311/v2/tokens/:token") == 0) {
+        char *form = open311_form(county);
+        api_res_t *r = api_request(&w.server, "POST", "/open311/v2/requests.json", form, strlen(form),
+                                   "application/x-www-form-urlencoded", NULL);
+        free(form);
+        const char *token = r && r->status == 201
+                                ? json_string_value(json_object_get(json_array_get(r->json, 0), "token"))
+                                : NULL;
+        if (token == NULL)
+            fail_msg("setting up: an Open311 post answered %ld %s", r ? r->status : 0L, r ? r->body : "");
+        snprintf(out, len, "/open311/v2/tokens/%s.json", token);
+        api_res_free(r);
+    } else if (after(row->pattern, "/open311/") || after(row->pattern, "/api/v1/open311-keys")) {
+        snprintf(out, len, "%s", row->pattern);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* ---- notification gateways ---- */
+
+/* A webhook subscription of the region, as its office would make it. */
+static json_t *webhook_body(const char *region)
+{
+    return json_pack("{s:s, s:[s], s:s}", "url", "http://127.0.0.1:9/walk", "events", "opinion.created", "region",
+                     region);
+}
+
+/* The path of a gateway route: a fresh dead letter or subscription of the county for the routes
+ * that name one, ?region= of the foreign county for the lists. False for other routes. */
+static bool gateway_path(const walk_row_t *row, int caller, char *out, size_t len)
+{
+    if (!after(row->pattern, "/api/v1/outbox/") && !after(row->pattern, "/api/v1/webhooks"))
+        return false;
+    int county = county_of(caller, row->target);
+    const char *region = county == RUDONG ? HOME_REGION : FOREIGN_REGION;
+    if (strcmp(row->pattern, "/api/v1/outbox/:id/retry") == 0) {
+        db_execf(&w.server,
+                 "INSERT INTO outbox (created_at, event, recipient, payload, next_at, attempts, dead_at)"
+                 " VALUES (1, 'opinion.created', 'station:1', '{\"region\":\"%s\"}', 1, 4, 2)",
+                 region);
+        snprintf(out, len, "/api/v1/outbox/%lld/retry", db_number(&w.server, "SELECT max(id) FROM outbox"));
+    } else if (strcmp(row->pattern, "/api/v1/webhooks/:id") == 0) {
+        long long id = create(&w.clients[county == RUDONG ? ADMIN : ADMIN_RUGAO], "/api/v1/webhooks",
+                              webhook_body(region));
+        snprintf(out, len, "/api/v1/webhooks/%lld", id);
+    } else if (row->target == T_FOREIGN && strcmp(row->method, "GET") == 0) {
+        snprintf(out, len, "%s?region=%s", row->pattern, foreign_region(caller));
+    } else {
+        snprintf(out, len, "%s", row->pattern);
+    }
+    return true;
+}
+
+/* The digest and the batch referral: the caller's own region, or ?region= of a foreign one. */
+static bool digest_path(const walk_row_t *row, int caller, char *out, size_t len)
+{
+    if (!after(row->pattern, "/api/v1/digest") && !after(row->pattern, "/api/v1/batch-referrals"))
+        return false;
+    if (row->target == T_FOREIGN)
+        snprintf(out, len, "%s?region=%s", row->pattern, foreign_region(caller));
+    else
+        snprintf(out, len, "%s", row->pattern);
+    return true;
+}
+
 static void fill_path(const walk_row_t *row, int caller, char *out, size_t len)
 {
-    if (campaign_path(row, caller, out, len) || draft_path(row, caller, out, len) ||
+    if (digest_path(row, caller, out, len) || gateway_path(row, caller, out, len) || open311_path(row, caller, out, len) || campaign_path(row, caller, out, len) || draft_path(row, caller, out, len) ||
         reception_path(row, caller, out, len) || suggestion_path(row, caller, out, len) ||
         ballot_path(row, caller, out, len) || duty_path(row, caller, out, len) || score_path(row, caller, out, len) ||
         report_path(row, caller, out, len))
@@ -1857,7 +2049,8 @@ static void fill_path(const walk_row_t *row, int caller, char *out, size_t len)
         return;
     }
     if (param == NULL && row->target == T_FOREIGN &&
-        (strstr(row->pattern, "/export.csv") || strcmp(row->pattern, "/api/v1/stats") == 0 ||
+        (strstr(row->pattern, "/export.") || strcmp(row->pattern, "/api/v1/stats") == 0 ||
+         strcmp(row->pattern, "/api/v1/dashboard") == 0 || strcmp(row->pattern, "/api/v1/public/stats") == 0 ||
          strcmp(row->pattern, "/api/v1/opinions") == 0)) {
         snprintf(out, len, "%s?region=%s", row->pattern, foreign_region(caller));
         return;
@@ -1904,6 +2097,15 @@ static char *valid_body(const walk_row_t *row, int caller)
     json_t *body = NULL;
     if (is_photo_upload(row)) {
         return strdup(WALK_PHOTO);
+    } else if (after(row->pattern, "/open311/") && strcmp(row->method, "POST") == 0) {
+        return open311_form(RUDONG);
+    } else if (strcmp(row->pattern, "/api/v1/outbox/:id/retry") == 0) {
+        body = json_object(); /* the path names all it needs */
+    } else if (strcmp(row->pattern, "/api/v1/webhooks") == 0 && strcmp(row->method, "POST") == 0) {
+        body = webhook_body(row->target == T_FOREIGN ? foreign_region(caller) : home_region(caller));
+    } else if (strcmp(row->pattern, "/api/v1/open311-keys") == 0 && strcmp(row->method, "POST") == 0) {
+        body = json_pack("{s:s, s:s}", "name", "巡查应用", "region",
+                         row->target == T_FOREIGN ? foreign_region(caller) : home_region(caller));
     } else if (after(row->pattern, "/api/v1/activities") || after(row->pattern, "/api/v1/bookings/") ||
                after(row->pattern, "/api/v1/rules/") || strstr(row->pattern, "/rules") ||
                after(row->pattern, "/api/v1/visits")) {
@@ -1966,6 +2168,8 @@ static api_res_t *send_as(int caller, const walk_row_t *row, const char *path, c
     if (is_duty_photo(row))
         return duty_photo_upload(caller, path);
     const char *type = is_import(row) ? "text/csv" : is_photo_upload(row) ? "image/webp" : NULL;
+    if (after(row->pattern, "/open311/") && strcmp(row->method, "POST") == 0)
+        type = "application/x-www-form-urlencoded";
     if (caller == PUBLIC)
         return api_request(&w.server, row->method, path, body, body ? strlen(body) : 0, type, NULL);
     if (type) {

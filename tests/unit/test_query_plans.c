@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "store/dashboard.h"
 #include "store/migrations.h"
 #include "store/registry.h"
 #include "store/scores.h"
@@ -102,6 +103,29 @@ static void the_league_table_reads_the_rollup_by_its_primary_key_without_sorting
         strstr(plan.data, "TEMP B-TREE") || strstr(plan.data, "suggestions"))
         fail_msg("the league table does not read suggestion_unit_figures by its primary key:\n%s", plan.data);
     buf_free(&plan);
+}
+
+/* The dashboard reads a region's rollup rows, its open opinions, the days a period cuts and its
+ * visits each through an index - never by scanning a table. */
+static void the_dashboard_reads_every_figure_through_an_index(void **state)
+{
+    static const char *const reads[] = {
+        "SEARCH m USING PRIMARY KEY (region_code>? AND region_code<?)",
+        "SEARCH o USING COVERING INDEX opinions_open_region (region_code>? AND region_code<?)",
+        "SEARCH o USING INDEX opinions_created_region (created_at>? AND created_at<?)", /* then the cut days' rows */
+        "SEARCH v USING COVERING INDEX visits_region (region_code>? AND region_code<?)",
+    };
+    for (int group = STORE_DASH_TOTAL; group <= STORE_DASH_BY_MONTH; group++) {
+        buf_t plan;
+        buf_init(&plan);
+        plan_of(store_dashboard_sql((store_dash_group_t)group), &plan);
+        for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
+            if (strstr(plan.data, reads[i]) == NULL)
+                fail_msg("grouping %d does not read \"%s\":\n%s", group, reads[i], plan.data);
+        if (strstr(plan.data, "SCAN m") || strstr(plan.data, "SCAN o") || strstr(plan.data, "SCAN v"))
+            fail_msg("grouping %d scans a table:\n%s", group, plan.data);
+        buf_free(&plan);
+    }
 }
 
 /* The trigger program's statement st (up to end) with each NEW.x and OLD.x made a parameter, so
@@ -225,6 +249,7 @@ int main(void)
         cmocka_unit_test(a_region_filtered_list_is_an_index_range_scan_on_every_registry_table),
         cmocka_unit_test(an_unfiltered_list_walks_the_primary_key_without_sorting),
         cmocka_unit_test(the_league_table_reads_the_rollup_by_its_primary_key_without_sorting),
+        cmocka_unit_test(the_dashboard_reads_every_figure_through_an_index),
         cmocka_unit_test(every_statement_of_the_duty_source_triggers_reads_by_index),
         cmocka_unit_test(scores_and_obligations_read_a_regions_subjects_and_their_records_by_index),
     };

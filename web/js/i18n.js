@@ -28,6 +28,7 @@ export const dictionaries = {
     'portal.staff.text': '已开通账号的工作人员请由此登录工作台。',
     'portal.staff.link': '进入工作台',
     'portal.track': '查询办理进度',
+    'portal.stats': '数据公开：意见办理情况',
 
     'staff.title': '工作台 - 人大代表联络站',
     'staff.heading': '工作台',
@@ -403,6 +404,7 @@ export const dictionaries = {
     'portal.staff.text': 'If you have an account, sign in to the staff workspace here.',
     'portal.staff.link': 'Go to the staff workspace',
     'portal.track': 'Track a message',
+    'portal.stats': 'Open data: how opinions are handled',
 
     'staff.title': 'Staff workspace - Liaison',
     'staff.heading': 'Staff workspace',

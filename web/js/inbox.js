@@ -15,6 +15,7 @@ import {STATES, CHANNELS, word, beijingTime, flagBadge, stateBadge, badge, loadC
   from './inbox_common.js';
 import * as detail from './inbox_detail.js';
 import * as intake from './inbox_intake.js';
+import {exportButtons} from './export.js';
 
 const PAGE = 20; /* rows per request */
 
@@ -56,6 +57,15 @@ function fillCategories() {
   select.value = keep;
 }
 
+/* The list's query: the filters on screen and a page's length (an export drops the paging). */
+function listQuery() {
+  const params = new URLSearchParams({limit: String(PAGE)});
+  for (const [key, value] of Object.entries(state.filters))
+    if (value)
+      params.set(key, value);
+  return params;
+}
+
 function build() {
   const deputy = state.me.role === 'deputy';
   const filters = h('form', {id: 'inbox-filters', class: 'inbox-filters', role: 'search', novalidate: true,
@@ -81,6 +91,7 @@ function build() {
   $('inbox-root').replaceChildren(
     h('div', {id: 'inbox-browse'},
       filters,
+      exportButtons({path: '/api/v1/opinions', query: listQuery, onSessionLost: sessionLost}),
       h('p', {id: 'inbox-count', class: 'inbox-count', role: 'status'}),
       h('p', {id: 'inbox-error', class: 'form-error', role: 'alert'}),
       list,
@@ -90,13 +101,7 @@ function build() {
   $('inbox-more').addEventListener('click', () => state.list.load(true));
   state.list = new PagedList({
     path: '/api/v1/opinions',
-    query: () => {
-      const params = new URLSearchParams({limit: String(PAGE)});
-      for (const [key, value] of Object.entries(state.filters))
-        if (value)
-          params.set(key, value);
-      return params;
-    },
+    query: listQuery,
     regionOf: (o) => o.region,
     render: renderList,
     statusId: 'inbox-count',

@@ -12,6 +12,7 @@ import * as registry from './registry.js';
 import * as inbox from './inbox.js';
 import * as unitInbox from './unit_inbox.js';
 import * as reports from './reports.js';
+import * as digestStaff from './digest_staff.js';
 import * as reception from './reception.js';
 import * as campaigns from './campaigns_staff.js';
 import * as consultation from './consultation_staff.js';
@@ -19,6 +20,7 @@ import * as suggestions from './suggestions.js';
 import * as search from './search.js';
 import * as dutySections from './duty_sections.js';
 import * as ballots from './ballots_staff.js';
+import * as dashboard from './dashboard.js';
 
 const PAGE = 100; /* accounts fetched per request */
 
@@ -70,6 +72,7 @@ function showSignedOut() {
   suggestions.hide();
   dutySections.hide();
   ballots.hide();
+  dashboard.hide();
 }
 
 function renderMe() {
@@ -98,6 +101,10 @@ function showSignedIn(session) {
     inbox.show(state.me, {onSessionLost: sessionLost});
   if (['staff', 'admin'].includes(state.me.role))
     reports.show(state.me, {onSessionLost: sessionLost});
+  if (['staff', 'admin'].includes(state.me.role))
+    digestStaff.show(state.me);
+  if (['staff', 'admin', 'member'].includes(state.me.role))
+    dashboard.show(state.me, {onSessionLost: sessionLost, openOpinion: state.me.role === 'member' ? null : inbox.openById});
   if (['staff', 'admin'].includes(state.me.role))
     search.show(state.me, {onSessionLost: sessionLost, openOpinion: inbox.openById});
   if (['staff', 'admin'].includes(state.me.role))
@@ -317,6 +324,7 @@ function start() {
       dutySections.render();
       ballots.render();
       reports.render();
+      dashboard.rerender();
       reception.render();
       campaigns.render();
     }
