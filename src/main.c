@@ -18,6 +18,7 @@ static const struct {
     {"init", cli_init, "create the data directory, its keys and the database"},
     {"migrate", cli_migrate, "bring the database schema up to date"},
     {"demo", cli_demo, "load demonstration regions and accounts"},
+    {"gen", cli_gen, "generate a county, city or province of data for benchmarks"},
     {"import", cli_import, "load the national region table or a registry sheet"},
     {"export", cli_export, "write a registry table as CSV"},
     {"calendar", cli_calendar, "load and list the holidays and make-up workdays deadlines count"},

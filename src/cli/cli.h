@@ -62,6 +62,7 @@ int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_demo(int argc, char **argv);
+int cli_gen(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_audit(int argc, char **argv);
