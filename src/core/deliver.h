@@ -5,7 +5,7 @@
  * e-mail, the pause before the next try. Each call blocks for at most timeout_s; the caller
  * retries on failure. Functions that can fail return 0, or -1 with the reason in err.
  *
- * The signature (docs/NOTIFICATIONS.md): for a body B sent at UNIX time T with key K,
+ * The signature (docs/OPERATIONS.md, Notifications): for a body B sent at UNIX time T with key K,
  *   X-Liaison-Timestamp: T
  *   X-Liaison-Signature: sha256=hex(HMAC-SHA256(K, T "." B))
  * so a receiver that checks the signature and refuses a T far from its clock refuses a replay.
